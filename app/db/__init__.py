@@ -1,0 +1,1 @@
+"""Storage: the SQLite database, its tables, the migrator and the ledger checks."""

@@ -1,0 +1,92 @@
+"""Consistent, verified copies of a live database through SQLite's backup API."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from app.db.sqlite_files import durable_replace, open_read_only, quick_check
+
+log = logging.getLogger(__name__)
+
+PARTIAL_SUFFIX = ".partial"
+PAGES_PER_STEP = 2048
+# (pages copied, pages in all): lets a caller show progress on big files.
+BackupProgress = Callable[[int, int], None]
+
+
+class BackupError(Exception):
+    """The backup could not be written or did not verify; the source was not touched."""
+
+
+def upgrade_backup_name(version: int, now: datetime) -> str:
+    return f"dukan-v{version:03d}-{now:%Y%m%d-%H%M%S}.db"
+
+
+def manual_backup_name(now: datetime) -> str:
+    return f"dukan-backup-{now:%Y%m%d-%H%M%S}.db"
+
+
+def unused_path(folder: Path, name: str) -> Path:
+    """`name` in `folder`, or `name-2`, `name-3`… when a backup already took that second."""
+    candidate = folder / name
+    stem, suffix = candidate.stem, candidate.suffix
+    counter = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{counter}{suffix}"
+        counter += 1
+    return candidate
+
+
+def write_backup(source: Path, target: Path, progress: BackupProgress | None = None) -> Path:
+    """Copy `source` to `target` page by page, check the copy, then rename it into place.
+
+    Never a plain file copy: a WAL database's latest commits may live only in its `-wal` file.
+    """
+    if target.exists():
+        raise BackupError(f"{target} already exists")
+    partial = target.with_name(target.name + PARTIAL_SUFFIX)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial.unlink(missing_ok=True)
+        with open_read_only(source) as source_conn:
+            copy = sqlite3.connect(partial, isolation_level=None)
+            try:
+
+                def report(_status: int, remaining: int, total: int) -> None:
+                    if progress is not None:
+                        progress(total - remaining, total)
+
+                source_conn.backup(copy, pages=PAGES_PER_STEP, progress=report)
+                # The copy stands alone: no -wal beside it is needed to read it back.
+                copy.execute("PRAGMA journal_mode = DELETE")
+                problems = quick_check(copy)
+            finally:
+                copy.close()
+        if problems:
+            raise BackupError(f"the copy failed its check: {problems[0]}")
+        durable_replace(partial, target)
+    except (OSError, sqlite3.Error) as error:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise BackupError(f"could not write the backup {target}: {error}") from error
+    except BackupError:
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
+    log.info("backup written: %s -> %s", source, target)
+    return target
+
+
+def prune_upgrade_backups(folder: Path, keep: int) -> list[Path]:
+    """Delete all but the newest `keep` pre-upgrade backups; returns what was deleted."""
+    backups = sorted(folder.glob("dukan-v[0-9][0-9][0-9]-*.db"), key=lambda p: p.stat().st_mtime)
+    doomed = backups[:-keep] if keep > 0 else []
+    for path in doomed:
+        path.unlink()
+        log.info("old upgrade backup removed: %s", path)
+    return doomed

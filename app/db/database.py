@@ -1,0 +1,106 @@
+"""The SQLite connection: pragmas set and read back, the Peewee proxy and the base table class."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from peewee import DatabaseProxy, Model, SqliteDatabase
+
+# Marks a file as Dukan's in the SQLite header ("DKN1"), so a foreign database is never upgraded.
+APPLICATION_ID = 0x444B4E31
+# Long enough for a backup or a report in another connection to finish before a write gives up.
+BUSY_TIMEOUT_MS = 10_000
+SYNCHRONOUS_FULL = 2
+
+
+class DatabaseSetupError(Exception):
+    """The file opened, but SQLite would not run it the way the books need."""
+
+
+@dataclass(frozen=True, slots=True)
+class PragmaState:
+    journal_mode: str
+    synchronous: int
+    foreign_keys: bool
+    busy_timeout_ms: int
+    application_id: int
+
+
+def read_pragmas(conn: sqlite3.Connection) -> PragmaState:
+    def value(name: str) -> Any:
+        return conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    return PragmaState(
+        journal_mode=str(value("journal_mode")).lower(),
+        synchronous=int(value("synchronous")),
+        foreign_keys=bool(value("foreign_keys")),
+        busy_timeout_ms=int(value("busy_timeout")),
+        application_id=int(value("application_id")),
+    )
+
+
+def configure_connection(conn: sqlite3.Connection) -> PragmaState:
+    """Set the pragmas every Dukan connection needs, then prove they took effect.
+
+    A pragma SQLite cannot honour (WAL on a read-only folder, say) is silently ignored; reading
+    each one back turns that into an error before any sale is written under weaker guarantees.
+    """
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    state = read_pragmas(conn)
+    problems = []
+    if state.journal_mode != "wal":
+        problems.append(f"journal_mode is {state.journal_mode}, not wal")
+    if state.synchronous != SYNCHRONOUS_FULL:
+        problems.append(f"synchronous is {state.synchronous}, not FULL")
+    if not state.foreign_keys:
+        problems.append("foreign keys are off")
+    if state.busy_timeout_ms < BUSY_TIMEOUT_MS:
+        problems.append(f"busy_timeout is {state.busy_timeout_ms} ms")
+    if problems:
+        raise DatabaseSetupError("SQLite refused the safe settings: " + "; ".join(problems))
+    return state
+
+
+class DukanDatabase(SqliteDatabase):  # type: ignore[misc]
+    """Peewee's SQLite database with Dukan's pragmas checked on every new connection."""
+
+    def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
+        super()._add_conn_hooks(conn)
+        configure_connection(conn)
+
+
+database_proxy = DatabaseProxy()
+
+
+class BaseTable(Model):  # type: ignore[misc]
+    """Every Peewee table class inherits the shared proxy, so services never pick a database."""
+
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+def open_database(path: Path) -> DukanDatabase:
+    """Open a migrated Dukan file for the services; every `atomic()` is `BEGIN IMMEDIATE`.
+
+    The migrator is what creates and marks files; this refuses anything it did not mark.
+    """
+    # IMMEDIATE takes the write lock at BEGIN: a deferred transaction that reads and then writes
+    # fails with "database is locked" under a second writer despite busy_timeout.
+    db = DukanDatabase(str(path), lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
+    db.connect()
+    try:
+        state = read_pragmas(db.connection())
+        if state.application_id != APPLICATION_ID:
+            raise DatabaseSetupError(f"{path} is not a Dukan database")
+    except BaseException:
+        db.close()
+        raise
+    database_proxy.initialize(db)
+    return db

@@ -1,0 +1,481 @@
+"""Upgrades a shop's database to the bundled schema, or refuses before writing a byte."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from app import __version__
+from app.db.backup import (
+    BackupError,
+    prune_upgrade_backups,
+    unused_path,
+    upgrade_backup_name,
+    write_backup,
+)
+from app.db.database import APPLICATION_ID, configure_connection
+from app.db.fingerprint import schema_fingerprint
+from app.db.migration_files import MigrationFile, MigrationFileError, load_migrations
+from app.db.sql_functions import register_migration_functions
+from app.db.sqlite_files import open_read_only, quick_check
+from app.paths import backup_dir_for
+
+log = logging.getLogger(__name__)
+
+HISTORY_TABLE = "schema_migrations"
+HISTORY_DDL = f"""CREATE TABLE IF NOT EXISTS {HISTORY_TABLE} (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    checksum TEXT NOT NULL,
+    applied_at TEXT NOT NULL,
+    app_version TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL
+)"""
+# Passed to the statement hook once a migration has committed.
+AFTER_COMMIT = -1
+KEEP_UPGRADE_BACKUPS = 5
+# Room for a backup copy and for a rebuilt table beside the old one, plus slack for the WAL.
+SPACE_FACTOR = 2
+SPACE_SLACK_BYTES = 16 * 1024 * 1024
+HEARTBEAT_SECONDS = 0.5
+VM_STEPS_PER_HEARTBEAT_CHECK = 20_000
+
+
+class MigrationError(Exception):
+    """Base of everything the migrator reports to the window and the command line."""
+
+
+class MigrationRefused(MigrationError):
+    """The file was not touched: it is newer, foreign, damaged, or the bundle is broken."""
+
+
+class MigrationFailed(MigrationError):
+    """Something went wrong while upgrading; the failed migration was rolled back."""
+
+    def __init__(self, message: str, *, backup_path: Path | None = None) -> None:
+        super().__init__(message)
+        self.backup_path = backup_path
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    step: int
+    total: int
+    message: str
+
+
+ProgressCallback = Callable[[Progress], None]
+# (migration version, statement number from 1, or AFTER_COMMIT): a seam for crash tests.
+StatementHook = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseState:
+    path: Path
+    version: int
+    is_new: bool  # no file, an empty file, or a database with no schema yet
+    size_bytes: int
+
+
+@dataclass(frozen=True, slots=True)
+class AppliedStep:
+    version: int
+    file_name: str
+    duration_ms: int
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationReport:
+    path: Path
+    from_version: int
+    to_version: int
+    applied: tuple[AppliedStep, ...]
+    backup_path: Path | None
+    dry_run: bool = False
+
+
+@dataclass
+class _Heartbeat:
+    """Turns SQLite's progress handler into a message at least every second on long statements."""
+
+    callback: ProgressCallback | None
+    step: int = 0
+    total: int = 0
+    message: str = ""
+    started: float = field(default_factory=time.monotonic)
+    last: float = field(default_factory=time.monotonic)
+
+    def announce(self, step: int, total: int, message: str) -> None:
+        self.step, self.total, self.message = step, total, message
+        self.started = self.last = time.monotonic()
+        if self.callback is not None:
+            self.callback(Progress(step, total, message))
+
+    def tick(self) -> int:
+        now = time.monotonic()
+        if self.callback is not None and now - self.last >= HEARTBEAT_SECONDS:
+            self.last = now
+            elapsed = int(now - self.started)
+            self.callback(Progress(self.step, self.total, f"{self.message} ({elapsed} s)"))
+        return 0  # non-zero would abort the statement
+
+
+def _refuse(message: str) -> MigrationRefused:
+    log.warning("refused: %s", message)
+    return MigrationRefused(message)
+
+
+class Migrator:
+    """Applies `migrations/NNN_name.sql` to one database file, following docs/migrator.md."""
+
+    def __init__(
+        self,
+        migrations_dir: Path,
+        *,
+        app_version: str = __version__,
+        free_bytes: Callable[[Path], int] = lambda folder: shutil.disk_usage(folder).free,
+        on_statement: StatementHook | None = None,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self._migrations_dir = migrations_dir
+        self._app_version = app_version
+        self._free_bytes = free_bytes
+        self._on_statement = on_statement
+        self._now = now
+        self._migrations: list[MigrationFile] | None = None
+
+    @property
+    def migrations(self) -> list[MigrationFile]:
+        if self._migrations is None:
+            try:
+                self._migrations = load_migrations(self._migrations_dir)
+            except MigrationFileError as error:
+                raise _refuse(
+                    f"This copy of Dukan is damaged: {error}. Reinstall Dukan; your database "
+                    "was not touched."
+                ) from error
+        return self._migrations
+
+    @property
+    def latest_version(self) -> int:
+        return len(self.migrations)
+
+    # ----- looking without touching -------------------------------------------------------
+
+    def inspect(self, path: Path) -> DatabaseState:
+        """What version the file is at, refusing files it must not upgrade. Writes nothing."""
+        migrations = self.migrations
+        if not path.exists() or path.stat().st_size == 0:
+            return DatabaseState(path, 0, True, 0)
+        if not path.is_file():
+            raise _refuse(f"{path} is a folder, not a database file.")
+        size = path.stat().st_size
+        try:
+            with open_read_only(path) as conn:
+                return self._inspect_open(path, conn, size, migrations)
+        except sqlite3.DatabaseError as error:
+            raise _refuse(
+                f"{path} is not a Dukan database, or it is damaged ({error}). Nothing was "
+                "changed. Open the right file, or restore a backup."
+            ) from error
+        except sqlite3.Error as error:
+            raise _refuse(f"{path} cannot be read ({error}). Nothing was changed.") from error
+
+    def _inspect_open(
+        self, path: Path, conn: sqlite3.Connection, size: int, migrations: list[MigrationFile]
+    ) -> DatabaseState:
+        application_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        user_version = conn.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        if application_id == 0 and user_version == 0 and not tables:
+            return DatabaseState(path, 0, True, size)
+        if application_id != APPLICATION_ID:
+            raise _refuse(
+                f"{path} is not a Dukan database (it belongs to another program). Nothing was "
+                "changed."
+            )
+        if HISTORY_TABLE not in tables:
+            raise _refuse(f"{path} has no migration history; it cannot be upgraded safely.")
+        history = conn.execute(
+            f"SELECT version, name, checksum FROM {HISTORY_TABLE} ORDER BY version"
+        ).fetchall()
+        versions = [row[0] for row in history]
+        if versions != list(range(1, len(versions) + 1)) or len(versions) != user_version:
+            raise _refuse(
+                f"{path} is inconsistent: its header says version {user_version} but its "
+                f"migration history lists {versions[-1] if versions else 'none'}. Nothing was "
+                "changed; restore a backup."
+            )
+        if user_version > len(migrations):
+            raise _refuse(
+                f"{path} was upgraded by a newer Dukan (database version {user_version}); this "
+                f"Dukan knows versions up to {len(migrations)}. Install the newer Dukan, or "
+                "restore a backup made by this one. Nothing was changed."
+            )
+        for version, name, checksum in history:
+            bundled = migrations[version - 1]
+            if bundled.name != name or bundled.checksum != checksum:
+                raise _refuse(
+                    f"Migration {bundled.file_name} differs from the {version:03d}_{name}.sql "
+                    f"that upgraded {path}; this copy of Dukan does not match the file. "
+                    "Nothing was changed."
+                )
+        problems = quick_check(conn)
+        if problems:
+            raise _refuse(
+                f"{path} failed its integrity check ({problems[0]}). Nothing was changed; "
+                "restore a backup."
+            )
+        return DatabaseState(path, user_version, False, size)
+
+    def pending(self, state: DatabaseState, target: int | None = None) -> list[MigrationFile]:
+        goal = self._checked_target(state, target)
+        return self.migrations[state.version : goal]
+
+    def _checked_target(self, state: DatabaseState, target: int | None) -> int:
+        goal = self.latest_version if target is None else target
+        if not 1 <= goal <= self.latest_version:
+            raise ValueError(f"the target version must be between 1 and {self.latest_version}")
+        if goal < state.version:
+            raise _refuse(
+                f"{state.path} is already at version {state.version}, above {goal}. Migrations "
+                "never go back: restore a backup instead."
+            )
+        return goal
+
+    # ----- upgrading ----------------------------------------------------------------------
+
+    def migrate(
+        self, path: Path, *, target: int | None = None, progress: ProgressCallback | None = None
+    ) -> MigrationReport:
+        """Bring `path` to `target` (default: latest), backing it up first if it has data."""
+        return self._upgrade(path, target, progress, back_up=True)
+
+    def dry_run(
+        self, path: Path, *, target: int | None = None, progress: ProgressCallback | None = None
+    ) -> MigrationReport:
+        """Run the upgrade on a temporary copy and report timings; `path` stays untouched."""
+        state = self.inspect(path)
+        self.pending(state, target)
+        with tempfile.TemporaryDirectory(prefix="dukan-dry-run-") as scratch:
+            copy = Path(scratch) / path.name
+            if not state.is_new:
+                if progress is not None:
+                    progress(Progress(0, 0, f"Copying {path.name} for the dry run"))
+                try:
+                    write_backup(path, copy)
+                except BackupError as error:
+                    raise MigrationFailed(f"Could not copy {path} for the dry run: {error}") from (
+                        error
+                    )
+            report = self._upgrade(copy, target, progress, back_up=False)
+        return MigrationReport(
+            path, report.from_version, report.to_version, report.applied, None, dry_run=True
+        )
+
+    def _upgrade(
+        self,
+        path: Path,
+        target: int | None,
+        progress: ProgressCallback | None,
+        *,
+        back_up: bool,
+    ) -> MigrationReport:
+        state = self.inspect(path)
+        todo = self.pending(state, target)
+        goal = state.version + len(todo)
+        if not todo:
+            return MigrationReport(path, state.version, state.version, (), None)
+        back_up = back_up and not state.is_new
+        heartbeat = _Heartbeat(progress)
+        total = len(todo) + 1 + int(back_up)
+        backup_path = None
+        if not state.is_new:
+            self._preflight(state)
+        if back_up:
+            heartbeat.announce(1, total, "Backing up the database before the upgrade")
+            backup_path = self._backup(state, heartbeat)
+        applied: list[AppliedStep] = []
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise MigrationFailed(
+                f"Could not open {path} for the upgrade: {error}. Nothing was changed.",
+                backup_path=backup_path,
+            ) from error
+        try:
+            self._prepare_connection(conn, path, backup_path)
+            conn.set_progress_handler(heartbeat.tick, VM_STEPS_PER_HEARTBEAT_CHECK)
+            for migration in todo:
+                step = int(back_up) + len(applied) + 1
+                heartbeat.announce(step, total, f"Applying {migration.file_name}")
+                applied.append(self._apply(conn, migration, backup_path))
+            heartbeat.announce(total, total, "Checking the upgraded database")
+            self._verify(conn, goal, backup_path)
+        finally:
+            conn.close()
+        log.info("migrated %s from %d to %d", path, state.version, goal)
+        return MigrationReport(path, state.version, goal, tuple(applied), backup_path)
+
+    def _preflight(self, state: DatabaseState) -> None:
+        folder = state.path.resolve().parent
+        wal = state.path.with_name(state.path.name + "-wal")
+        in_use = state.size_bytes + (wal.stat().st_size if wal.exists() else 0)
+        needed = SPACE_FACTOR * in_use + SPACE_SLACK_BYTES
+        free = self._free_bytes(folder)
+        if free < needed:
+            raise _refuse(
+                f"Not enough free disk space to upgrade {state.path} safely: "
+                f"{_megabytes(needed)} needed, {_megabytes(free)} free on that disk. Free some "
+                "space and start Dukan again. Nothing was changed."
+            )
+
+    def _backup(self, state: DatabaseState, heartbeat: _Heartbeat) -> Path:
+        folder = backup_dir_for(state.path)
+        target = unused_path(folder, upgrade_backup_name(state.version, self._now()))
+
+        def copied(done: int, total: int) -> None:
+            heartbeat.tick()
+
+        try:
+            backup = write_backup(state.path, target, copied)
+            prune_upgrade_backups(folder, KEEP_UPGRADE_BACKUPS)
+        except (BackupError, OSError) as error:
+            raise MigrationFailed(
+                f"Could not write the backup that must come before an upgrade: {error}. "
+                "Nothing was changed."
+            ) from error
+        return backup
+
+    def _prepare_connection(
+        self, conn: sqlite3.Connection, path: Path, backup_path: Path | None
+    ) -> None:
+        try:
+            configure_connection(conn)
+        except Exception as error:
+            raise MigrationFailed(
+                f"Could not prepare {path} for the upgrade: {error}. Nothing was changed.",
+                backup_path=backup_path,
+            ) from error
+        register_migration_functions(conn)
+
+    def _apply(
+        self, conn: sqlite3.Connection, migration: MigrationFile, backup_path: Path | None
+    ) -> AppliedStep:
+        """One migration, one `BEGIN IMMEDIATE` transaction, foreign keys off around it.
+
+        Foreign keys are off for every migration, not only rebuilds: a forgotten flag on a
+        rebuild would let `DROP TABLE debts` cascade into `payment_history`. `foreign_key_check`
+        before commit keeps the guarantee the pragma would have given.
+        """
+        started = time.monotonic()
+        statement = "BEGIN IMMEDIATE"
+        try:
+            _set_foreign_keys(conn, enabled=False)
+            conn.execute(statement)
+            found = conn.execute("PRAGMA user_version").fetchone()[0]
+            if found != migration.version - 1:
+                raise MigrationError(
+                    f"the file changed under the upgrade (version {found}, expected "
+                    f"{migration.version - 1}); another copy of Dukan may be upgrading it"
+                )
+            conn.execute(HISTORY_DDL)
+            for number, statement in enumerate(migration.statements, start=1):
+                conn.execute(statement)
+                self._hook(migration.version, number)
+            statement = "PRAGMA foreign_key_check"
+            violations = conn.execute(statement).fetchall()
+            if violations:
+                table, rowid, parent, _ = violations[0]
+                raise MigrationError(
+                    f"{len(violations)} broken references, first {table} row {rowid} -> {parent}"
+                )
+            statement = "recording the migration"
+            duration_ms = int((time.monotonic() - started) * 1000)
+            conn.execute(
+                f"INSERT INTO {HISTORY_TABLE} "
+                "(version, name, checksum, applied_at, app_version, duration_ms) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    migration.version,
+                    migration.name,
+                    migration.checksum,
+                    self._now().strftime("%Y-%m-%d %H:%M:%S"),
+                    self._app_version,
+                    duration_ms,
+                ),
+            )
+            # Header fields are part of the transaction: they commit or vanish with the DDL.
+            conn.execute(f"PRAGMA user_version = {migration.version:d}")
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID:d}")
+            self._hook(migration.version, len(migration.statements) + 1)
+            statement = "COMMIT"
+            conn.execute(statement)
+        except (sqlite3.Error, MigrationError) as error:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            log.exception("migration %s failed", migration.file_name)
+            raise MigrationFailed(
+                f"Migration {migration.file_name} failed and was undone: {error}. "
+                f"Statement: {_shorten(statement)}. The database is still at version "
+                f"{migration.version - 1}.",
+                backup_path=backup_path,
+            ) from error
+        finally:
+            _set_foreign_keys(conn, enabled=True)
+        self._hook(migration.version, AFTER_COMMIT)
+        log.info("applied %s in %d ms", migration.file_name, duration_ms)
+        return AppliedStep(migration.version, migration.file_name, duration_ms)
+
+    def _hook(self, version: int, statement_number: int) -> None:
+        if self._on_statement is not None:
+            self._on_statement(version, statement_number)
+
+    def _verify(self, conn: sqlite3.Connection, version: int, backup_path: Path | None) -> None:
+        problems = quick_check(conn)
+        if not problems and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+            problems = ["broken references (foreign_key_check)"]
+        if not problems and schema_fingerprint(conn) != self.fresh_fingerprint(version):
+            problems = [f"its schema differs from a fresh database at version {version}"]
+        if problems:
+            raise MigrationFailed(
+                f"The upgraded database did not pass its check: {problems[0]}.",
+                backup_path=backup_path,
+            )
+
+    def fresh_fingerprint(self, version: int) -> dict[str, object]:
+        """The schema a brand-new file has at `version`, built in memory from the same files."""
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            register_migration_functions(conn)
+            conn.execute(HISTORY_DDL)
+            for migration in self.migrations[:version]:
+                for statement in migration.statements:
+                    conn.execute(statement)
+            return schema_fingerprint(conn)
+        finally:
+            conn.close()
+
+
+def _set_foreign_keys(conn: sqlite3.Connection, *, enabled: bool) -> None:
+    """Switch enforcement and prove it switched: the pragma is a silent no-op in a transaction."""
+    conn.execute(f"PRAGMA foreign_keys = {'ON' if enabled else 'OFF'}")
+    if bool(conn.execute("PRAGMA foreign_keys").fetchone()[0]) != enabled:
+        raise MigrationError(f"foreign keys could not be turned {'on' if enabled else 'off'}")
+
+
+def _shorten(statement: str, limit: int = 160) -> str:
+    flat = " ".join(statement.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.0f} MB"

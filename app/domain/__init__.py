@@ -1,0 +1,1 @@
+"""Pure domain rules of Dukan: no database, no UI, standard library only."""

@@ -1,0 +1,1 @@
+"""Use cases: each write is one transaction; results are frozen dataclasses."""

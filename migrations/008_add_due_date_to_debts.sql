@@ -1,0 +1,2 @@
+-- When a debt falls due.
+ALTER TABLE debts ADD COLUMN due_date DATE;
