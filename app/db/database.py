@@ -104,3 +104,8 @@ def open_database(path: Path) -> DukanDatabase:
         raise
     database_proxy.initialize(db)
     return db
+
+
+def schema_version() -> int:
+    """The `user_version` of the database the proxy points at: the last migration applied."""
+    return int(database_proxy.execute_sql("PRAGMA user_version").fetchone()[0])

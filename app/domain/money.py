@@ -13,9 +13,8 @@ from typing import Final
 MAX_MINOR: Final = 10**15
 MAX_DECIMALS: Final = 4
 
-# Parsing is done by hand because int()/float()/Decimal() also accept Arabic-Indic and
-# full-width digits, underscores, exponents, "nan" and "inf" -- none of which is an amount.
-_ASCII_DIGITS: Final = frozenset("0123456789")
+# Parsing uses an explicit ASCII regex because int()/float()/Decimal() also accept Arabic-Indic
+# and full-width digits, underscores, exponents, "nan" and "inf" -- none of which is an amount.
 _MINUS: Final = "-"
 # Only the plain space is trimmed: tabs, newlines and other invisible characters are rejected
 # so that what the shop owner sees is exactly what gets stored.

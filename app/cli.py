@@ -1,0 +1,227 @@
+"""The headless subcommands: migrate, status, check, backup, selftest (never start Qt)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sqlite3
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from app import __version__, paths
+from app.db.backup import BackupError, manual_backup_name, unused_path, write_backup
+from app.db.checks import all_violations
+from app.db.database import DatabaseSetupError, open_database, read_pragmas
+from app.db.migrator import (
+    MigrationFailed,
+    MigrationRefused,
+    MigrationReport,
+    Migrator,
+    Progress,
+)
+from app.db.sqlite_files import open_read_only
+from app.logs import configure_logging
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_REFUSED = 3
+EXIT_VIOLATIONS = 4
+
+COMMANDS = ("migrate", "status", "check", "backup", "selftest")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dukan",
+        description="Dukan: point of sale and credit book for one shop. Without a command it "
+        "opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"Dukan {__version__}")
+    parser.add_argument(
+        "--db", type=Path, default=None, metavar="FILE", help="open this database file"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def database_option(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--db",
+            type=Path,
+            default=None,
+            metavar="FILE",
+            help="the database file (default: the shop's database in the data folder)",
+        )
+
+    migrate = sub.add_parser("migrate", help="upgrade a database to this version of Dukan")
+    database_option(migrate)
+    migrate.add_argument("--to", type=int, metavar="N", help="stop at version N")
+    migrate.add_argument(
+        "--dry-run", action="store_true", help="upgrade a temporary copy and report timings"
+    )
+    database_option(sub.add_parser("status", help="show the version and pending migrations"))
+    database_option(sub.add_parser("check", help="check integrity and the books' invariants"))
+    backup = sub.add_parser("backup", help="write a verified backup copy")
+    database_option(backup)
+    backup.add_argument("--out", type=Path, metavar="FILE", help="where to write the copy")
+    sub.add_parser("selftest", help="check SQLite, its settings and the bundled migrations")
+    return parser
+
+
+def main(argv: Sequence[str], *, migrations_dir: Path | None = None) -> int:
+    """Run one subcommand; argparse exits with 2 on a usage error."""
+    parser = build_parser()
+    return run(parser, parser.parse_args(list(argv)), migrations_dir=migrations_dir)
+
+
+def run(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, *, migrations_dir: Path | None = None
+) -> int:
+    configure_logging(paths.log_file(), echo_to_stderr=False)
+    migrator = Migrator(migrations_dir or paths.migrations_dir())
+    database: Path | None = getattr(args, "db", None)
+    database = database if database is not None else paths.default_database_path()
+    handlers: dict[str, Callable[[], int]] = {
+        "migrate": lambda: _migrate(parser, migrator, database, args.to, args.dry_run),
+        "status": lambda: _status(migrator, database),
+        "check": lambda: _check(migrator, database),
+        "backup": lambda: _backup(database, args.out),
+        "selftest": lambda: _selftest(migrator),
+    }
+    try:
+        return handlers[args.command]()
+    except MigrationRefused as refusal:
+        _err(f"Refused: {refusal}")
+        return EXIT_REFUSED
+    except MigrationFailed as failure:
+        _err(f"Failed: {failure}")
+        if failure.backup_path is not None:
+            _err(f"The backup taken before the upgrade is {failure.backup_path}")
+        _err(f"Details are in the log: {paths.log_file()}")
+        return EXIT_FAILED
+    except (OSError, sqlite3.Error, DatabaseSetupError, BackupError) as error:
+        log.exception("%s failed", args.command)
+        _err(f"Failed: {error}")
+        return EXIT_FAILED
+
+
+def _out(text: str) -> None:
+    print(text, flush=True)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def _print_progress(progress: Progress) -> None:
+    prefix = f"[{progress.step}/{progress.total}] " if progress.total else ""
+    _out(prefix + progress.message)
+
+
+def _migrate(
+    parser: argparse.ArgumentParser,
+    migrator: Migrator,
+    database: Path,
+    target: int | None,
+    dry_run: bool,
+) -> int:
+    if target is not None and not 1 <= target <= migrator.latest_version:
+        parser.error(f"--to must be between 1 and {migrator.latest_version}")
+    _out(f"Database: {database}")
+    run = migrator.dry_run if dry_run else migrator.migrate
+    report = run(database, target=target, progress=_print_progress)
+    _report_migration(report)
+    return EXIT_OK
+
+
+def _report_migration(report: MigrationReport) -> None:
+    if not report.applied:
+        _out(f"Nothing to do: the database is at version {report.to_version}.")
+        return
+    for step in report.applied:
+        _out(f"  {step.file_name}: {step.duration_ms} ms")
+    if report.backup_path is not None:
+        _out(f"Backup taken before the upgrade: {report.backup_path}")
+    if report.dry_run:
+        _out(
+            f"Dry run: a copy went from version {report.from_version} to {report.to_version}; "
+            f"{report.path} was not changed."
+        )
+    else:
+        _out(f"Done: the database is at version {report.to_version}.")
+
+
+def _status(migrator: Migrator, database: Path) -> int:
+    state = migrator.inspect(database)
+    pending = migrator.pending(state)
+    _out(f"Database: {database}")
+    if state.is_new:
+        _out(f"Version: none yet (it will be created at version {migrator.latest_version})")
+    else:
+        latest = " (latest)" if not pending else ""
+        _out(f"Version: {state.version}{latest}")
+    _out("Pending: " + (", ".join(m.file_name for m in pending) or "none"))
+    _out(f"Backups: {paths.backup_dir_for(database)}")
+    return EXIT_OK
+
+
+def _check(migrator: Migrator, database: Path) -> int:
+    if not database.exists():
+        _err(f"Refused: there is no database at {database}.")
+        return EXIT_REFUSED
+    state = migrator.inspect(database)
+    _out(f"Database: {database} (version {state.version})")
+    with open_read_only(database) as conn:
+        violations = all_violations(conn, state.version)
+    if state.version < migrator.latest_version:
+        _out(f"Note: migrations up to version {migrator.latest_version} are pending.")
+    if not violations:
+        _out("No problems found.")
+        return EXIT_OK
+    _out(f"{len(violations)} problem(s) found:")
+    for violation in violations:
+        _out(f"  {violation.check}: {violation.detail}")
+    return EXIT_VIOLATIONS
+
+
+def _backup(database: Path, out: Path | None) -> int:
+    if not database.is_file():
+        _err(f"Failed: there is no database at {database}.")
+        return EXIT_FAILED
+    if out is None:
+        target = unused_path(paths.backup_dir_for(database), manual_backup_name(datetime.now()))
+    elif out.is_dir():
+        target = unused_path(out, manual_backup_name(datetime.now()))
+    else:
+        target = out
+    if target.exists():
+        _err(f"Failed: {target} already exists; choose another name.")
+        return EXIT_FAILED
+    written = write_backup(database, target)
+    _out(f"Backup written and verified: {written}")
+    return EXIT_OK
+
+
+def _selftest(migrator: Migrator) -> int:
+    _out(f"Dukan {__version__}, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}")
+    migrations = migrator.migrations
+    _out(f"Migrations: {len(migrations)} found in {paths.migrations_dir()}, all match the lock")
+    with tempfile.TemporaryDirectory(prefix="dukan-selftest-") as scratch:
+        database = Path(scratch) / "selftest.db"
+        migrator.migrate(database)
+        db = open_database(database)
+        try:
+            state = read_pragmas(db.connection())
+        finally:
+            db.close()
+    _out(
+        f"Pragmas: journal_mode={state.journal_mode} synchronous={state.synchronous} "
+        f"foreign_keys={int(state.foreign_keys)} busy_timeout={state.busy_timeout_ms} "
+        f"application_id={state.application_id:#x}"
+    )
+    _out("Self-test passed.")
+    return EXIT_OK

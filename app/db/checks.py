@@ -1,0 +1,119 @@
+"""The books' invariants in one place: integrity, references and the ledger rules."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+# How many offending rows one check lists; the count is always exact.
+MAX_LISTED_PER_CHECK = 20
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    check: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRule:
+    """A rule whose SQL returns one row per violation, a sentence naming the row."""
+
+    name: str
+    since_version: int
+    sql: str
+
+
+def _money_is_integer(table: str, columns: tuple[str, ...]) -> LedgerRule:
+    typed = " OR ".join(f"typeof({column}) <> 'integer'" for column in columns)
+    shown = " || ', ' || ".join(f"'{column}=' || quote({column})" for column in columns)
+    return LedgerRule(
+        f"money in {table} is stored as integers",
+        6,
+        f"SELECT '{table} row ' || id || ': ' || {shown} FROM {table} WHERE {typed}",
+    )
+
+
+LEDGER_RULES: tuple[LedgerRule, ...] = (
+    LedgerRule(
+        "sale total equals the sum of its items",
+        6,
+        """SELECT 'sale ' || s.id || ': total ' || s.total || ' but items add up to ' || COALESCE(i.sum, 0)
+           FROM sales s
+           LEFT JOIN (SELECT sale_id, SUM(quantity * unit_price) AS sum
+                      FROM sale_items GROUP BY sale_id) i ON i.sale_id = s.id
+           WHERE s.total <> COALESCE(i.sum, 0)""",
+    ),
+    LedgerRule(
+        "sale paid is not more than its total",
+        6,
+        "SELECT 'sale ' || id || ': paid ' || paid || ' of a total of ' || total "
+        "FROM sales WHERE paid > total",
+    ),
+    LedgerRule(
+        "payments on a debt do not exceed its amount",
+        6,
+        """SELECT 'debt ' || d.id || ': paid ' || p.sum || ' on a debt of ' || d.amount
+           FROM debts d
+           JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
+             ON p.debt_id = d.id
+           WHERE p.sum > d.amount""",
+    ),
+    LedgerRule(
+        "a debt is 'paid' exactly when fully paid",
+        6,
+        """SELECT 'debt ' || d.id || ': status ' || d.status || ' with ' || COALESCE(p.sum, 0) || ' of '
+                  || d.amount || ' paid'
+           FROM debts d
+           LEFT JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
+             ON p.debt_id = d.id
+           WHERE (d.status = 'paid') <> (COALESCE(p.sum, 0) >= d.amount)""",
+    ),
+    _money_is_integer("products", ("price",)),
+    _money_is_integer("sales", ("total", "paid")),
+    _money_is_integer("sale_items", ("unit_price", "quantity")),
+    _money_is_integer("debts", ("amount",)),
+    _money_is_integer("payment_history", ("amount",)),
+)
+
+
+def _limited(conn: sqlite3.Connection, name: str, sql: str) -> list[Violation]:
+    rows = conn.execute(sql).fetchall()
+    found = [Violation(name, str(row[0])) for row in rows]
+    if len(found) > MAX_LISTED_PER_CHECK:
+        more = len(found) - MAX_LISTED_PER_CHECK
+        found = [*found[:MAX_LISTED_PER_CHECK], Violation(name, f"… and {more} more")]
+    return found
+
+
+def integrity_violations(conn: sqlite3.Connection) -> list[Violation]:
+    rows = [str(row[0]) for row in conn.execute("PRAGMA integrity_check").fetchall()]
+    if rows == ["ok"]:
+        return []
+    return [Violation("file integrity", row) for row in rows]
+
+
+def reference_violations(conn: sqlite3.Connection) -> list[Violation]:
+    return _limited(
+        conn,
+        "references between rows",
+        # Columns of PRAGMA foreign_key_check: table, rowid, parent table, key index.
+        "SELECT 'row ' || fk.rowid || ' of ' || fk.\"table\" || ' points to a missing '"
+        " || fk.parent FROM pragma_foreign_key_check() AS fk",
+    )
+
+
+def ledger_violations(conn: sqlite3.Connection, version: int) -> list[Violation]:
+    found: list[Violation] = []
+    for rule in LEDGER_RULES:
+        if version >= rule.since_version:
+            found += _limited(conn, rule.name, f"SELECT * FROM ({rule.sql})")
+    return found
+
+
+def all_violations(conn: sqlite3.Connection, version: int) -> list[Violation]:
+    """Everything `python -m app check` reports; the ledger only once the file is sound."""
+    problems = integrity_violations(conn)
+    if problems:
+        return problems
+    return reference_violations(conn) + ledger_violations(conn, version)

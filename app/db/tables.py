@@ -1,0 +1,94 @@
+"""Peewee classes for the tables at schema version 010 (see docs/legacy-schema.md)."""
+
+from __future__ import annotations
+
+from peewee import AutoField, ForeignKeyField, IntegerField, TextField
+
+from app.db.database import BaseTable
+from app.db.fields import LocalDateField, LocalDateTimeField, MoneyField
+
+
+class Setting(BaseTable):
+    key = TextField(primary_key=True)
+    value = TextField()
+
+    class Meta:
+        table_name = "settings"
+
+
+class Product(BaseTable):
+    id = AutoField()
+    barcode = TextField(null=True, unique=True)
+    name = TextField()
+    price = MoneyField()
+    stock = IntegerField(default=0)
+    is_active = IntegerField(default=1)
+    created_at = LocalDateTimeField()
+
+    class Meta:
+        table_name = "products"
+
+
+class Sale(BaseTable):
+    id = AutoField()
+    sold_at = LocalDateTimeField()
+    total = MoneyField()
+    paid = MoneyField(default=0)
+    note = TextField(null=True)
+    payer_name = TextField(null=True)
+    payer_phone = TextField(null=True)
+
+    class Meta:
+        table_name = "sales"
+
+
+class SaleItem(BaseTable):
+    id = AutoField()
+    sale = ForeignKeyField(Sale, column_name="sale_id", backref="items", on_delete="CASCADE")
+    product = ForeignKeyField(Product, column_name="product_id", null=True, on_delete="SET NULL")
+    description = TextField()
+    quantity = IntegerField()
+    unit_price = MoneyField()
+
+    class Meta:
+        table_name = "sale_items"
+
+
+class Debt(BaseTable):
+    id = AutoField()
+    sale = ForeignKeyField(Sale, column_name="sale_id", backref="debts", on_delete="RESTRICT")
+    amount = MoneyField()
+    status = TextField(default="open")
+    note = TextField(null=True)
+    created_at = LocalDateTimeField()
+    due_date = LocalDateField(null=True)
+
+    class Meta:
+        table_name = "debts"
+
+
+class Payment(BaseTable):
+    id = AutoField()
+    debt = ForeignKeyField(Debt, column_name="debt_id", backref="payments", on_delete="CASCADE")
+    amount = MoneyField()
+    paid_at = LocalDateTimeField()
+    method = TextField(default="cash")
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "payment_history"
+
+
+class OpenDebt(BaseTable):
+    """The `open_debts` view: one row per open debt with what is paid and outstanding."""
+
+    debt_id = IntegerField(primary_key=True)
+    sale_id = IntegerField()
+    amount = MoneyField()
+    paid = MoneyField()
+    outstanding = MoneyField()
+    due_date = LocalDateField(null=True)
+    created_at = LocalDateTimeField()
+
+    class Meta:
+        table_name = "open_debts"

@@ -1,0 +1,56 @@
+"""Headline numbers for the tabs: today's sales and the open credit book."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from peewee import fn
+
+from app.db.fields import TIMESTAMP_FORMAT
+from app.db.tables import OpenDebt, Sale
+
+
+@dataclass(frozen=True, slots=True)
+class SalesSummary:
+    count: int
+    total_minor: int
+    paid_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class DebtSummary:
+    open_count: int
+    outstanding_minor: int
+    overdue_count: int
+    overdue_minor: int
+
+
+class SummaryService:
+    def sales_on(self, day: date) -> SalesSummary:
+        start = datetime.combine(day, time.min).strftime(TIMESTAMP_FORMAT)
+        end = datetime.combine(day + timedelta(days=1), time.min).strftime(TIMESTAMP_FORMAT)
+        count, total, paid = (
+            Sale.select(fn.COUNT(Sale.id), fn.COALESCE(fn.SUM(Sale.total), 0),
+                        fn.COALESCE(fn.SUM(Sale.paid), 0))
+            .where((Sale.sold_at >= start) & (Sale.sold_at < end))
+            .tuples()
+            .get()
+        )
+        return SalesSummary(int(count), int(total), int(paid))
+
+    def open_debts(self, today: date) -> DebtSummary:
+        count, outstanding = (
+            OpenDebt.select(fn.COUNT(OpenDebt.debt_id),
+                            fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0))
+            .tuples()
+            .get()
+        )
+        overdue_count, overdue = (
+            OpenDebt.select(fn.COUNT(OpenDebt.debt_id),
+                            fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0))
+            .where(OpenDebt.due_date < today.isoformat())
+            .tuples()
+            .get()
+        )
+        return DebtSummary(int(count), int(outstanding), int(overdue_count), int(overdue))

@@ -1,0 +1,95 @@
+"""Runs long work (upgrade, backup) in a worker thread behind a progress dialog."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+T = TypeVar("T")
+# (step, steps in all — 0 when unknown, message)
+ReportProgress = Callable[[int, int, str], None]
+# Work quicker than this never flashes a dialog at the operator.
+SHOW_DIALOG_AFTER_MS = 400
+
+
+class _Worker(QObject):
+    progressed = Signal(int, int, str)
+    finished = Signal(object)
+
+    def __init__(self, job: Callable[[ReportProgress], Any]) -> None:
+        super().__init__()
+        self._job = job
+
+    @Slot()
+    def run(self) -> None:
+        outcome: object
+        try:
+            outcome = self._job(self.progressed.emit)
+        except Exception as error:  # noqa: BLE001 - handed back to the GUI thread and re-raised
+            outcome = _Raised(error)
+        self.finished.emit(outcome)
+
+
+class _Raised:
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+
+class _Receiver(QObject):
+    """Lives in the GUI thread, so the worker's signals arrive queued, never mid-paint."""
+
+    def __init__(self, dialog: QProgressDialog, loop: QEventLoop) -> None:
+        super().__init__()
+        self._dialog = dialog
+        self._loop = loop
+        self.done = False
+        self.outcome: object = None
+
+    @Slot(int, int, str)
+    def on_progress(self, step: int, total: int, message: str) -> None:
+        self._dialog.setMaximum(max(total, 0))
+        self._dialog.setValue(min(step, total) if total else 0)
+        self._dialog.setLabelText(message)
+
+    @Slot(object)
+    def on_finished(self, outcome: object) -> None:
+        self.done = True
+        self.outcome = outcome
+        self._loop.quit()
+
+
+def run_with_progress(
+    parent: QWidget | None, title: str, job: Callable[[ReportProgress], T]
+) -> T:
+    """Run `job(report_progress)` off the GUI thread; the window stays painted meanwhile."""
+    dialog = QProgressDialog(title, "", 0, 0, parent)
+    dialog.setWindowTitle("Dukan")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(SHOW_DIALOG_AFTER_MS)
+    dialog.setMinimumWidth(420)
+    loop = QEventLoop()
+    receiver = _Receiver(dialog, loop)
+    worker = _Worker(job)
+    thread = QThread()
+    worker.moveToThread(thread)
+    worker.progressed.connect(receiver.on_progress)
+    worker.finished.connect(receiver.on_finished)
+    thread.started.connect(worker.run)
+    thread.start()
+    try:
+        # A modal dialog may process events while it updates, so the job can finish first.
+        if not receiver.done:
+            loop.exec()
+    finally:
+        thread.quit()
+        thread.wait()
+        dialog.close()
+        dialog.deleteLater()
+    outcome = receiver.outcome
+    if isinstance(outcome, _Raised):
+        raise outcome.error
+    return outcome  # type: ignore[return-value]

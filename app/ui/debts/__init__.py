@@ -1,0 +1,1 @@
+"""The Debts tab: the credit book."""

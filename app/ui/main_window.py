@@ -1,0 +1,109 @@
+"""The main window: three tabs, the File and Help menus, and the status bar."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
+
+from app import __version__
+from app.services.errors import ServiceError
+from app.services.maintenance import MaintenanceService
+from app.services.summary import SummaryService
+from app.ui import prompts
+from app.ui.app_events import AppEvents
+from app.ui.background import ReportProgress, run_with_progress
+from app.ui.customers.customers_tab import CustomersTab
+from app.ui.debts.debts_tab import DebtsTab
+from app.ui.sales.sales_tab import SalesTab
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """What the window is handed by the composition root; tabs take only what they use."""
+
+    maintenance: MaintenanceService
+    summary: SummaryService
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, services: Services, events: AppEvents, data_folder: Path, log_file: Path | None
+    ) -> None:
+        super().__init__()
+        self._services = services
+        self._events = events
+        self._data_folder = data_folder
+        self._log_file = log_file
+        self.setWindowTitle("Dukan")
+        self.resize(1000, 680)
+
+        self.tabs = QTabWidget()
+        self.sales_tab = SalesTab(services.summary, events)
+        self.customers_tab = CustomersTab(events)
+        self.debts_tab = DebtsTab(services.summary, events)
+        self.tabs.addTab(self.sales_tab, "&Sales")
+        self.tabs.addTab(self.customers_tab, "&Customers")
+        self.tabs.addTab(self.debts_tab, "&Debts")
+        self.setCentralWidget(self.tabs)
+
+        self.backup_action = QAction("&Backup now…", self)
+        self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
+        self.backup_action.triggered.connect(self._on_backup_action_triggered)
+        self.quit_action = QAction("&Quit", self)
+        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.triggered.connect(self.close)
+        self.about_action = QAction("&About Dukan", self)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.backup_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        self.menuBar().addMenu("&Help").addAction(self.about_action)
+
+        self.database_label = QLabel(self._database_text())
+        self.statusBar().addPermanentWidget(self.database_label, 1)
+
+    def _database_text(self) -> str:
+        maintenance = self._services.maintenance
+        return f"Database: {maintenance.database_path} (version {maintenance.schema_version()})"
+
+    def about_text(self) -> str:
+        maintenance = self._services.maintenance
+        rows = [
+            ("Version", __version__),
+            ("Data folder", str(self._data_folder)),
+            ("Database", str(maintenance.database_path)),
+            ("Schema version", str(maintenance.schema_version())),
+            ("Backups", str(maintenance.backup_folder)),
+            ("Log file", str(self._log_file or "not available")),
+            ("Qt for Python", pyside_version),
+            ("SQLite", sqlite3.sqlite_version),
+        ]
+        cells = "".join(f"<tr><td><b>{name}</b>&nbsp;</td><td>{value}</td></tr>" for name, value
+                        in rows)
+        return "<p><b>Dukan</b>: point of sale and credit book for one shop.</p>" \
+            f"<table>{cells}</table>"
+
+    def _on_about_action_triggered(self) -> None:
+        prompts.show_about(self, "About Dukan", self.about_text())
+
+    def _on_backup_action_triggered(self) -> None:
+        maintenance = self._services.maintenance
+
+        def job(report: ReportProgress) -> Path:
+            return maintenance.backup_now(
+                lambda done, total: report(done, total, "Copying the database…")
+            )
+
+        try:
+            written = run_with_progress(self, "Backing up the database…", job)
+        except ServiceError as error:
+            prompts.show_error(self, "Backup failed", str(error))
+            return
+        self._events.backup_written.emit(str(written))
+        prompts.show_info(self, "Backup written", f"The backup was written and checked:\n{written}")

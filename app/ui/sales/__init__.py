@@ -1,0 +1,1 @@
+"""The Sales tab: the till and today's sales."""
