@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -25,6 +26,10 @@ class MaintenanceService:
 
     def schema_version(self) -> int:
         return schema_version()
+
+    @staticmethod
+    def sqlite_version() -> str:
+        return sqlite3.sqlite_version
 
     def backup_now(self, progress: BackupProgress | None = None) -> Path:
         """A verified copy in the backup folder; safe to call from a worker thread.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sqlite3
+import html
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,12 +82,16 @@ class MainWindow(QMainWindow):
             ("Backups", str(maintenance.backup_folder)),
             ("Log file", str(self._log_file or "not available")),
             ("Qt for Python", pyside_version),
-            ("SQLite", sqlite3.sqlite_version),
+            ("SQLite", maintenance.sqlite_version()),
         ]
-        cells = "".join(f"<tr><td><b>{name}</b>&nbsp;</td><td>{value}</td></tr>" for name, value
-                        in rows)
-        return "<p><b>Dukan</b>: point of sale and credit book for one shop.</p>" \
+        cells = "".join(
+            f"<tr><td><b>{name}</b>&nbsp;</td><td>{html.escape(value)}</td></tr>"
+            for name, value in rows
+        )
+        return (
+            "<p><b>Dukan</b>: point of sale and credit book for one shop.</p>"
             f"<table>{cells}</table>"
+        )
 
     def _on_about_action_triggered(self) -> None:
         prompts.show_about(self, "About Dukan", self.about_text())

@@ -1,0 +1,143 @@
+"""The window shell: tabs showing the books, the File and Help menus, the status bar."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from app import __version__
+from app.db.database import DukanDatabase, open_database
+from app.services.maintenance import MaintenanceService
+from app.services.summary import SummaryService
+from app.ui.app_events import AppEvents
+from app.ui.debts import debts_tab
+from app.ui.main_window import MainWindow, Services
+from app.ui.sales import sales_tab
+from tests.ui.conftest import PromptRecorder
+
+TODAY = date.today()
+
+
+def _record_sale(path: Path, total: int, paid: int, *, sold_at: str, due: str | None) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        sale_id = conn.execute(
+            "INSERT INTO sales (sold_at, total, paid) VALUES (?, ?, ?)", (sold_at, total, paid)
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+            "VALUES (?, 'Tea', 1, ?)",
+            (sale_id, total),
+        )
+        if total > paid:
+            conn.execute(
+                "INSERT INTO debts (sale_id, amount, due_date) VALUES (?, ?, ?)",
+                (sale_id, total - paid, due),
+            )
+    conn.close()
+
+
+@pytest.fixture
+def database(database_path: Path) -> Iterator[DukanDatabase]:
+    db = open_database(database_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, database: DukanDatabase, database_path: Path, data_dir: Path
+) -> MainWindow:
+    services = Services(MaintenanceService(database_path), SummaryService())
+    main_window = MainWindow(services, AppEvents(), data_dir, data_dir / "logs" / "dukan.log")
+    qtbot.addWidget(main_window)
+    return main_window
+
+
+def test_tabs_show_todays_sales_and_the_credit_book(
+    database_path: Path, window: MainWindow, qtbot: QtBot
+) -> None:
+    assert window.sales_tab.panel.value(sales_tab.SALES) == "0"
+    _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
+    _record_sale(database_path, 800, 300, sold_at=f"{TODAY} 11:40:00", due="2000-01-31")
+    _record_sale(database_path, 999, 0, sold_at="2001-05-05 10:00:00", due="2999-01-01")
+
+    with qtbot.waitSignal(window._events.sale_recorded):
+        window._events.sale_recorded.emit(2)
+
+    panel = window.sales_tab.panel
+    assert panel.value(sales_tab.SALES) == "2"
+    assert panel.value(sales_tab.TAKEN) == "20.50"
+    assert panel.value(sales_tab.PAID) == "15.50"
+    assert panel.value(sales_tab.ON_CREDIT) == "5.00"
+    debts = window.debts_tab.panel
+    assert debts.value(debts_tab.OPEN) == "2"
+    assert debts.value(debts_tab.OUTSTANDING) == "14.99"
+    assert debts.value(debts_tab.OVERDUE) == "1 (5.00)"
+
+
+def test_a_payment_refreshes_the_debts_tab(
+    database_path: Path, window: MainWindow, qtbot: QtBot
+) -> None:
+    _record_sale(database_path, 800, 300, sold_at=f"{TODAY} 11:40:00", due=None)
+    window.debts_tab.refresh()
+    assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "5.00"
+    conn = sqlite3.connect(database_path)
+    with conn:
+        conn.execute("INSERT INTO payment_history (debt_id, amount) VALUES (1, 500)")
+    conn.close()
+    window._events.payment_recorded.emit(1)
+    assert window.debts_tab.panel.value(debts_tab.OPEN) == "0"
+    assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "0.00"
+
+
+def test_menus_and_status_bar(window: MainWindow, database_path: Path) -> None:
+    menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
+    assert menus == ["File", "Help"]
+    assert window.backup_action.text().replace("&", "") == "Backup now…"
+    assert window.quit_action.text().replace("&", "") == "Quit"
+    assert window.database_label.text() == f"Database: {database_path} (version 10)"
+
+
+def test_about_names_version_folders_and_schema(
+    window: MainWindow, data_dir: Path, database_path: Path, recorded_prompts: PromptRecorder
+) -> None:
+    window.about_action.trigger()
+    assert recorded_prompts.titles() == ["About Dukan"]
+    text = recorded_prompts.texts()
+    assert __version__ in text
+    assert str(data_dir) in text
+    assert str(database_path) in text
+    assert "<b>Schema version</b>&nbsp;</td><td>10</td>" in text
+
+
+def test_backup_now_writes_a_verified_copy(
+    window: MainWindow, database_path: Path, qtbot: QtBot, recorded_prompts: PromptRecorder
+) -> None:
+    _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
+    with qtbot.waitSignal(window._events.backup_written) as written:
+        window.backup_action.trigger()
+    backup = Path(written.args[0])
+    assert backup.parent == database_path.parent / "backups"
+    assert recorded_prompts.titles() == ["Backup written"]
+    conn = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+    try:
+        assert conn.execute("SELECT total FROM sales").fetchall() == [(1250,)]
+    finally:
+        conn.close()
+
+
+def test_a_failed_backup_says_so_and_keeps_older_backups(
+    window: MainWindow, database_path: Path, recorded_prompts: PromptRecorder
+) -> None:
+    # A file where the backup folder should be: the copy cannot be written there.
+    (database_path.parent / "backups").write_text("not a folder")
+    window.backup_action.trigger()
+    assert recorded_prompts.titles() == ["Backup failed"]
+    assert "The backup failed" in recorded_prompts.texts()
+    assert (database_path.parent / "backups").read_text() == "not a folder"
