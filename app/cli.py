@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--db",
             type=Path,
-            default=None,
+            # Absent here means "as given before the command", not "none".
+            default=argparse.SUPPRESS,
             metavar="FILE",
             help="the database file (default: the shop's database in the data folder)",
         )
@@ -81,7 +82,7 @@ def main(argv: Sequence[str], *, migrations_dir: Path | None = None) -> int:
 def run(
     parser: argparse.ArgumentParser, args: argparse.Namespace, *, migrations_dir: Path | None = None
 ) -> int:
-    configure_logging(paths.log_file(), echo_to_stderr=False)
+    log_file = configure_logging(paths.log_file(), echo_to_stderr=False)
     migrator = Migrator(migrations_dir or paths.migrations_dir())
     database: Path | None = getattr(args, "db", None)
     database = database if database is not None else paths.default_database_path()
@@ -101,7 +102,8 @@ def run(
         _err(f"Failed: {failure}")
         if failure.backup_path is not None:
             _err(f"The backup taken before the upgrade is {failure.backup_path}")
-        _err(f"Details are in the log: {paths.log_file()}")
+        if log_file is not None:
+            _err(f"Details are in the log: {log_file}")
         return EXIT_FAILED
     except (OSError, sqlite3.Error, DatabaseSetupError, BackupError) as error:
         log.exception("%s failed", args.command)
@@ -209,13 +211,13 @@ def _backup(database: Path, out: Path | None) -> int:
 def _selftest(migrator: Migrator) -> int:
     _out(f"Dukan {__version__}, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}")
     migrations = migrator.migrations
-    _out(f"Migrations: {len(migrations)} found in {paths.migrations_dir()}, all match the lock")
+    _out(f"Migrations: {len(migrations)} found in {migrator.migrations_dir}, all match the lock")
     with tempfile.TemporaryDirectory(prefix="dukan-selftest-") as scratch:
         database = Path(scratch) / "selftest.db"
         migrator.migrate(database)
         db = open_database(database)
         try:
-            state = read_pragmas(db.connection())
+            state = read_pragmas(db.sqlite_connection())
         finally:
             db.close()
     _out(

@@ -32,6 +32,9 @@ def configure_logging(log_file: Path, *, echo_to_stderr: bool) -> Path | None:
         file_handler.setFormatter(logging.Formatter(LOG_FORMAT))
         _add(root, file_handler)
         opened = log_file
+    else:
+        # With no handler at all, logging's last resort would print records to stderr.
+        _add(root, logging.NullHandler())
     # A windowed build on Windows has sys.stderr = None; writing to it would raise.
     if echo_to_stderr and sys.stderr is not None:
         console = logging.StreamHandler(sys.stderr)

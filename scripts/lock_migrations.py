@@ -7,14 +7,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from app.db.migration_files import (  # noqa: E402
+from app.db.migration_files import (
     LOCK_FILE_NAME,
     MigrationFileError,
     lock_text,
     read_lock,
     scan_migrations,
 )
-from app.paths import migrations_dir  # noqa: E402
+from app.paths import migrations_dir
 
 
 def main() -> int:

@@ -1,4 +1,4 @@
-"""Shared fixtures: offscreen Qt, a private data folder, and databases built by the real migrator."""
+"""Shared fixtures: offscreen Qt, a private data folder, databases built by the real migrator."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 # Qt aborts without a display; this must be set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.db.migrator import Migrator  # noqa: E402
-from app.paths import DATA_DIR_VARIABLE, migrations_dir  # noqa: E402
+from app.db.migrator import Migrator
+from app.paths import DATA_DIR_VARIABLE, migrations_dir
 
 
 @pytest.fixture(autouse=True)

@@ -52,8 +52,10 @@ def test_layer_imports(path: Path) -> None:
             assert not bad, f"{module} imports {bad}"
     if _matches(module, "app.domain"):
         outside = sorted(
-            n for n in imported
-            if not _matches(n, "app.domain") and n.split(".")[0] not in sys.stdlib_module_names
+            n
+            for n in imported
+            if not _matches(n, "app.domain")
+            and n.split(".")[0] not in sys.stdlib_module_names
             and n != "__future__"
         )
         assert not outside, f"{module} imports beyond the standard library: {outside}"
@@ -72,7 +74,8 @@ def test_every_module_opens_with_a_one_line_docstring(path: Path) -> None:
 def test_sql_lives_only_in_app_db(path: Path) -> None:
     tree = ast.parse(path.read_text("utf-8"))
     strings = [
-        node.value for node in ast.walk(tree)
+        node.value
+        for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     ]
     offending = [s for s in strings if SQL.search(s)]

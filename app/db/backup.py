@@ -49,11 +49,16 @@ def write_backup(source: Path, target: Path, progress: BackupProgress | None = N
     """
     if target.exists():
         raise BackupError(f"{target} already exists")
+    try:
+        with open_read_only(source):
+            pass  # opening probes the file: a wrong file is not reported as a write failure
+    except sqlite3.Error as error:
+        raise BackupError(f"{source} is not a readable database: {error}") from error
     partial = target.with_name(target.name + PARTIAL_SUFFIX)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        partial.unlink(missing_ok=True)
         with open_read_only(source) as source_conn:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            partial.unlink(missing_ok=True)
             copy = sqlite3.connect(partial, isolation_level=None)
             try:
 
@@ -84,7 +89,9 @@ def write_backup(source: Path, target: Path, progress: BackupProgress | None = N
 
 def prune_upgrade_backups(folder: Path, keep: int) -> list[Path]:
     """Delete all but the newest `keep` pre-upgrade backups; returns what was deleted."""
-    backups = sorted(folder.glob("dukan-v[0-9][0-9][0-9]-*.db"), key=lambda p: p.stat().st_mtime)
+    backups = sorted(
+        folder.glob("dukan-v[0-9][0-9][0-9]-*.db"), key=lambda p: (p.stat().st_mtime, p.name)
+    )
     doomed = backups[:-keep] if keep > 0 else []
     for path in doomed:
         path.unlink()

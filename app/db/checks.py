@@ -38,7 +38,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
     LedgerRule(
         "sale total equals the sum of its items",
         6,
-        """SELECT 'sale ' || s.id || ': total ' || s.total || ' but items add up to ' || COALESCE(i.sum, 0)
+        """SELECT 'sale ' || s.id || ': total ' || s.total
+                  || ' but items add up to ' || COALESCE(i.sum, 0)
            FROM sales s
            LEFT JOIN (SELECT sale_id, SUM(quantity * unit_price) AS sum
                       FROM sale_items GROUP BY sale_id) i ON i.sale_id = s.id
@@ -62,8 +63,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
     LedgerRule(
         "a debt is 'paid' exactly when fully paid",
         6,
-        """SELECT 'debt ' || d.id || ': status ' || d.status || ' with ' || COALESCE(p.sum, 0) || ' of '
-                  || d.amount || ' paid'
+        """SELECT 'debt ' || d.id || ': status ' || d.status
+                  || ' with ' || COALESCE(p.sum, 0) || ' of ' || d.amount || ' paid'
            FROM debts d
            LEFT JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
              ON p.debt_id = d.id

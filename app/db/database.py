@@ -67,18 +67,23 @@ def configure_connection(conn: sqlite3.Connection) -> PragmaState:
     return state
 
 
-class DukanDatabase(SqliteDatabase):  # type: ignore[misc]
+class DukanDatabase(SqliteDatabase):
     """Peewee's SQLite database with Dukan's pragmas checked on every new connection."""
 
     def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
-        super()._add_conn_hooks(conn)
+        super()._add_conn_hooks(conn)  # type: ignore[misc]
         configure_connection(conn)
+
+    def sqlite_connection(self) -> sqlite3.Connection:
+        """This thread's DB-API connection, typed (peewee's own accessor is not)."""
+        connection: sqlite3.Connection = self.connection()  # type: ignore[no-untyped-call]
+        return connection
 
 
 database_proxy = DatabaseProxy()
 
 
-class BaseTable(Model):  # type: ignore[misc]
+class BaseTable(Model):
     """Every Peewee table class inherits the shared proxy, so services never pick a database."""
 
     class Meta:
@@ -96,7 +101,7 @@ def open_database(path: Path) -> DukanDatabase:
     db = DukanDatabase(str(path), lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.connect()
     try:
-        state = read_pragmas(db.connection())
+        state = read_pragmas(db.sqlite_connection())
         if state.application_id != APPLICATION_ID:
             raise DatabaseSetupError(f"{path} is not a Dukan database")
     except BaseException:

@@ -13,7 +13,7 @@ TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 DATE_FORMAT = "%Y-%m-%d"
 
 
-class MoneyField(IntegerField):  # type: ignore[misc]
+class MoneyField(IntegerField):
     """Integer minor units; refuses floats and Decimals so no cent is ever rounded away."""
 
     def db_value(self, value: Any) -> int | None:
@@ -26,7 +26,7 @@ class MoneyField(IntegerField):  # type: ignore[misc]
         return value
 
 
-class LocalDateTimeField(TextField):  # type: ignore[misc]
+class LocalDateTimeField(TextField):
     """ISO-8601 `YYYY-MM-DD HH:MM:SS` in shop-local time, as the legacy schema stores it."""
 
     def db_value(self, value: Any) -> str | None:
@@ -38,7 +38,7 @@ class LocalDateTimeField(TextField):  # type: ignore[misc]
         return None if value is None else datetime.strptime(str(value)[:19], TIMESTAMP_FORMAT)
 
 
-class LocalDateField(TextField):  # type: ignore[misc]
+class LocalDateField(TextField):
     """ISO-8601 `YYYY-MM-DD`, as the legacy schema stores due dates."""
 
     def db_value(self, value: Any) -> str | None:

@@ -14,8 +14,18 @@ LOCK_LINE = re.compile(r"^(?P<version>\d{3}) (?P<checksum>[0-9a-f]{64}) (?P<file
 # The migrator owns transactions and connection settings; a file that touches them breaks the
 # "one migration, one transaction" promise (and VACUUM/ATTACH cannot run inside one at all).
 FORBIDDEN_FIRST_WORDS = frozenset(
-    {"BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA", "VACUUM", "ATTACH",
-     "DETACH"}
+    {
+        "BEGIN",
+        "COMMIT",
+        "END",
+        "ROLLBACK",
+        "SAVEPOINT",
+        "RELEASE",
+        "PRAGMA",
+        "VACUUM",
+        "ATTACH",
+        "DETACH",
+    }
 )
 _COMMENT = re.compile(r"--[^\n]*|/\*.*?\*/", re.DOTALL)
 
@@ -154,7 +164,5 @@ def load_migrations(directory: Path) -> list[MigrationFile]:
             )
     unknown = sorted(set(locked) - {m.version for m in migrations})
     if unknown:
-        raise MigrationFileError(
-            f"released migration {unknown[0]:03d} is missing from {directory}"
-        )
+        raise MigrationFileError(f"released migration {unknown[0]:03d} is missing from {directory}")
     return migrations

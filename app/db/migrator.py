@@ -24,7 +24,7 @@ from app.db.database import APPLICATION_ID, configure_connection
 from app.db.fingerprint import schema_fingerprint
 from app.db.migration_files import MigrationFile, MigrationFileError, load_migrations
 from app.db.sql_functions import register_migration_functions
-from app.db.sqlite_files import open_read_only, quick_check
+from app.db.sqlite_files import is_damaged_file_error, open_read_only, quick_check
 from app.paths import backup_dir_for
 
 log = logging.getLogger(__name__)
@@ -164,6 +164,10 @@ class Migrator:
         return self._migrations
 
     @property
+    def migrations_dir(self) -> Path:
+        return self._migrations_dir
+
+    @property
     def latest_version(self) -> int:
         return len(self.migrations)
 
@@ -180,12 +184,12 @@ class Migrator:
         try:
             with open_read_only(path) as conn:
                 return self._inspect_open(path, conn, size, migrations)
-        except sqlite3.DatabaseError as error:
-            raise _refuse(
-                f"{path} is not a Dukan database, or it is damaged ({error}). Nothing was "
-                "changed. Open the right file, or restore a backup."
-            ) from error
         except sqlite3.Error as error:
+            if is_damaged_file_error(error):
+                raise _refuse(
+                    f"{path} is not a Dukan database, or it is damaged ({error}). Nothing was "
+                    "changed. Open the right file, or restore a backup."
+                ) from error
             raise _refuse(f"{path} cannot be read ({error}). Nothing was changed.") from error
 
     def _inspect_open(

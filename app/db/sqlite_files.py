@@ -8,15 +8,38 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+# Primary result codes that mean "this is not (or no longer) a sound SQLite file".
+SQLITE_CORRUPT = 11
+SQLITE_NOTADB = 26
 
-def read_only_uri(path: Path) -> str:
-    return f"{path.resolve().as_uri()}?mode=ro"
+
+def read_only_uri(path: Path, *, immutable: bool = False) -> str:
+    return f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
+
+
+def is_damaged_file_error(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        conn.close()
+        # A WAL file in a folder we may not write cannot get its -shm index, even to read.
+        # Nobody can be writing it there either, so reading it as immutable is safe.
+        if is_damaged_file_error(error) or os.access(path.resolve().parent, os.W_OK):
+            raise
+        conn = sqlite3.connect(read_only_uri(path, immutable=True), uri=True, isolation_level=None)
+    return conn
 
 
 @contextlib.contextmanager
 def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
     """A connection that cannot write a byte of the file, for inspecting before deciding."""
-    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+    conn = _connect_read_only(path)
     try:
         yield conn
     finally:

@@ -31,26 +31,25 @@ class SummaryService:
         start = datetime.combine(day, time.min).strftime(TIMESTAMP_FORMAT)
         end = datetime.combine(day + timedelta(days=1), time.min).strftime(TIMESTAMP_FORMAT)
         count, total, paid = (
-            Sale.select(fn.COUNT(Sale.id), fn.COALESCE(fn.SUM(Sale.total), 0),
-                        fn.COALESCE(fn.SUM(Sale.paid), 0))
+            Sale.select(
+                fn.COUNT(Sale.id),
+                fn.COALESCE(fn.SUM(Sale.total), 0),
+                fn.COALESCE(fn.SUM(Sale.paid), 0),
+            )
             .where((Sale.sold_at >= start) & (Sale.sold_at < end))
-            .tuples()
-            .get()
+            .scalar(as_tuple=True)
         )
         return SalesSummary(int(count), int(total), int(paid))
 
     def open_debts(self, today: date) -> DebtSummary:
-        count, outstanding = (
-            OpenDebt.select(fn.COUNT(OpenDebt.debt_id),
-                            fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0))
-            .tuples()
-            .get()
-        )
+        count, outstanding = OpenDebt.select(
+            fn.COUNT(OpenDebt.debt_id), fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0)
+        ).scalar(as_tuple=True)
         overdue_count, overdue = (
-            OpenDebt.select(fn.COUNT(OpenDebt.debt_id),
-                            fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0))
+            OpenDebt.select(
+                fn.COUNT(OpenDebt.debt_id), fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0)
+            )
             .where(OpenDebt.due_date < today.isoformat())
-            .tuples()
-            .get()
+            .scalar(as_tuple=True)
         )
         return DebtSummary(int(count), int(outstanding), int(overdue_count), int(overdue))

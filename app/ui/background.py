@@ -61,9 +61,7 @@ class _Receiver(QObject):
         self._loop.quit()
 
 
-def run_with_progress(
-    parent: QWidget | None, title: str, job: Callable[[ReportProgress], T]
-) -> T:
+def run_with_progress(parent: QWidget | None, title: str, job: Callable[[ReportProgress], T]) -> T:
     """Run `job(report_progress)` off the GUI thread; the window stays painted meanwhile."""
     dialog = QProgressDialog(title, "", 0, 0, parent)
     dialog.setWindowTitle("Dukan")

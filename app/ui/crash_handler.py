@@ -15,9 +15,7 @@ log = logging.getLogger(__name__)
 def install_exception_hook(log_file: Path | None) -> None:
     where = f"Details are in {log_file}." if log_file else "Details could not be logged."
 
-    def hook(
-        kind: type[BaseException], error: BaseException, trace: TracebackType | None
-    ) -> None:
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
         log.critical("unexpected error", exc_info=(kind, error, trace))
         if issubclass(kind, KeyboardInterrupt):
             return

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 import pytest
@@ -27,7 +27,7 @@ class PromptRecorder:
 def recorded_prompts(monkeypatch: pytest.MonkeyPatch) -> Iterator[PromptRecorder]:
     recorder = PromptRecorder()
 
-    def record(kind: str):  # type: ignore[no-untyped-def]
+    def record(kind: str) -> Callable[..., None]:
         def show(_parent: object, title: str, text: str, details: str = "") -> None:
             recorder.shown.append((kind, title, f"{text}\n{details}".strip()))
 

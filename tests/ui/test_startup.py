@@ -20,7 +20,7 @@ from pytestqt.qtbot import QtBot
 from app import paths
 from app.db.migration_files import lock_text, scan_migrations
 from app.db.migrator import Migrator
-from app.main import EXIT_STARTUP_FAILED, StartedWindow, start_window
+from app.startup import EXIT_STARTUP_FAILED, StartedWindow, start_window
 from app.ui.crash_handler import install_exception_hook
 from app.ui.instance_lock import InstanceLock, lock_path_for
 from app.ui.main_window import MainWindow
@@ -37,7 +37,9 @@ def started() -> Iterator[list[StartedWindow]]:
 
 
 def _visible_main_windows() -> list[MainWindow]:
-    return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+    return [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()
+    ]
 
 
 def _sha256(path: Path) -> str:
@@ -70,7 +72,9 @@ def test_starts_on_a_new_data_folder_with_three_tabs(
 
 
 def test_a_second_instance_is_refused_without_writing(
-    qtbot: QtBot, database_path: Path, started: list[StartedWindow],
+    qtbot: QtBot,
+    database_path: Path,
+    started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
     first = InstanceLock(database_path)
@@ -88,7 +92,9 @@ def test_a_second_instance_is_refused_without_writing(
 
 
 def test_a_lock_left_by_a_killed_process_is_recovered(
-    qtbot: QtBot, database_path: Path, started: list[StartedWindow],
+    qtbot: QtBot,
+    database_path: Path,
+    started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
     holder = (
@@ -124,7 +130,10 @@ def _broken_bundle(tmp_path: Path) -> Path:
 
 
 def test_a_failing_migration_shows_the_error_and_not_the_window(
-    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[StartedWindow],
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
     database = tmp_path / "shop.db"
@@ -148,7 +157,9 @@ def test_a_failing_migration_shows_the_error_and_not_the_window(
 
 
 def test_a_newer_database_is_refused_and_left_byte_identical(
-    qtbot: QtBot, database_path: Path, started: list[StartedWindow],
+    qtbot: QtBot,
+    database_path: Path,
+    started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
     conn = sqlite3.connect(database_path)
@@ -177,8 +188,11 @@ def test_random_bytes_are_refused_with_a_message(
 
 
 def test_the_exception_hook_logs_and_shows_a_dialog(
-    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch,
-    recorded_prompts: PromptRecorder, caplog: pytest.LogCaptureFixture,
+    qtbot: QtBot,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_prompts: PromptRecorder,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     log_file = data_dir / "logs" / "dukan.log"

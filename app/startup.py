@@ -1,0 +1,149 @@
+"""Builds the window: lock the database, upgrade it behind a progress dialog, open and show."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from peewee import PeeweeException
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from app import __version__, paths
+from app.db.database import DatabaseSetupError, DukanDatabase, open_database
+from app.db.migrator import Migrator
+from app.logs import configure_logging
+from app.services.maintenance import MaintenanceService
+from app.services.summary import SummaryService
+from app.services.upgrade import DatabaseUpgrade
+from app.ui import prompts
+from app.ui.app_events import AppEvents
+from app.ui.background import run_with_progress
+from app.ui.crash_handler import install_exception_hook
+from app.ui.instance_lock import InstanceLock
+from app.ui.main_window import MainWindow, Services
+
+log = logging.getLogger(__name__)
+
+EXIT_STARTUP_FAILED = 1
+CANNOT_OPEN = "Dukan cannot open the database"
+
+
+@dataclass
+class StartedWindow:
+    """Everything the running window owns, released in reverse order by `close()`."""
+
+    application: QApplication
+    window: MainWindow
+    database: DukanDatabase
+    lock: InstanceLock
+
+    def close(self) -> None:
+        self.window.close()
+        self.database.close()
+        self.lock.release()
+
+
+def run_window(database: Path | None) -> int:
+    started = start_window(database)
+    if not isinstance(started, StartedWindow):
+        return started
+    try:
+        return started.application.exec()
+    finally:
+        started.close()
+
+
+def start_window(database: Path | None) -> StartedWindow | int:
+    """Lock, upgrade, open and show; an exit code instead when the window must not open."""
+    log_file = configure_logging(paths.log_file(), echo_to_stderr=True)
+    application = _application()
+    install_exception_hook(log_file)
+    database_path = (database or paths.default_database_path()).resolve()
+    log.info("starting Dukan %s on %s", __version__, database_path)
+    log_hint = f"Details are in {log_file}." if log_file else ""
+
+    lock = _lock(database_path)
+    if lock is None:
+        return EXIT_STARTUP_FAILED
+    db = _upgrade_and_open(database_path, log_hint)
+    if db is None:
+        lock.release()
+        return EXIT_STARTUP_FAILED
+
+    services = Services(
+        maintenance=MaintenanceService(database_path),
+        summary=SummaryService(),
+    )
+    window = MainWindow(services, AppEvents(), paths.data_dir(), log_file)
+    window.show()
+    return StartedWindow(application, window, db, lock)
+
+
+def _application() -> QApplication:
+    existing = QApplication.instance()
+    application = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    application.setApplicationName("Dukan")
+    application.setApplicationVersion(__version__)
+    application.setWindowIcon(QIcon(str(paths.resources_dir() / "dukan.svg")))
+    return application
+
+
+def _lock(database_path: Path) -> InstanceLock | None:
+    """The single-instance lock, or None after telling the operator why not."""
+    try:
+        database_path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        prompts.show_error(
+            None,
+            "Dukan cannot start",
+            f"The folder {database_path.parent} cannot be created: {error.strerror}. "
+            "Nothing was changed.",
+        )
+        return None
+    lock = InstanceLock(database_path)
+    if lock.acquire():
+        return lock
+    if lock.held_by_another:
+        prompts.show_error(
+            None,
+            "Dukan is already open",
+            f"Dukan is already open on {database_path}. Switch to that window; this copy "
+            "will close without changing anything.",
+        )
+    else:
+        prompts.show_error(
+            None,
+            "Dukan cannot start",
+            f"Dukan cannot write in {database_path.parent} (is the folder read-only?). "
+            "Nothing was changed.",
+        )
+    return None
+
+
+def _upgrade_and_open(database_path: Path, log_hint: str) -> DukanDatabase | None:
+    """Migrate in a worker thread behind a progress dialog, then open for the services."""
+    upgrade = DatabaseUpgrade(Migrator(paths.migrations_dir()), database_path)
+    outcome = run_with_progress(None, "Preparing the shop's database…", upgrade.run)
+    if not outcome.succeeded:
+        backup = (
+            f"\n\nThe backup taken before the upgrade: {outcome.backup_path}"
+            if outcome.backup_path
+            else ""
+        )
+        prompts.show_error(None, CANNOT_OPEN, f"{outcome.problem}{backup}\n\n{log_hint}")
+        return None
+    try:
+        return open_database(database_path)
+    except (DatabaseSetupError, PeeweeException, sqlite3.Error, OSError) as error:
+        log.exception("could not open %s", database_path)
+        prompts.show_error(
+            None,
+            CANNOT_OPEN,
+            f"{database_path} could not be opened for writing: {error}. Nothing was changed."
+            f"\n\n{log_hint}",
+        )
+        return None

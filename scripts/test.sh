@@ -1,0 +1,9 @@
+#!/bin/sh
+# Sets up what is missing, then runs the linters, the type checker and the whole test suite.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/bootstrap.sh test
+export QT_QPA_PLATFORM=offscreen
+echo "== ruff" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
+echo "== mypy" && .venv/bin/mypy
+echo "== pytest" && .venv/bin/python -m pytest "$@"
