@@ -1,0 +1,56 @@
+"""Times `start to main window shown`: spawns fresh processes and reports the median."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Run in the child: start the real window, paint it once, quit.
+CHILD = """
+import sys
+from pathlib import Path
+from PySide6.QtCore import QTimer
+from app.startup import StartedWindow, start_window
+started = start_window(Path(sys.argv[1]))
+assert isinstance(started, StartedWindow), started
+started.window.repaint()
+QTimer.singleShot(0, started.application.quit)
+started.application.exec()
+started.close()
+"""
+
+
+def time_once(database: Path, env: dict[str, str]) -> float:
+    began = time.perf_counter()
+    subprocess.run([sys.executable, "-c", CHILD, str(database)], check=True, env=env, cwd=ROOT)
+    return time.perf_counter() - began
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", type=Path, help="database to open (default: a new empty one)")
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dukan-start-") as scratch:
+        env = {**os.environ, "DUKAN_DATA_DIR": scratch}
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")
+        database = args.db or Path(scratch) / "dukan.db"
+        time_once(database, env)  # warm-up: creates the file and fills the OS cache
+        times = [time_once(database, env) for _ in range(args.runs)]
+    print(
+        f"start to window shown ({env['QT_QPA_PLATFORM']}, {args.runs} runs): "
+        f"median {statistics.median(times):.3f} s, min {min(times):.3f} s, max {max(times):.3f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
