@@ -23,9 +23,9 @@ def main() -> int:
     locked = read_lock(directory) if (directory / LOCK_FILE_NAME).exists() else {}
     for migration in migrations:
         released = locked.get(migration.version)
-        if released is not None and released != migration.checksum:
+        if released is not None and released != (migration.checksum, migration.file_name):
             raise MigrationFileError(
-                f"{migration.file_name} differs from its released checksum; write a new migration"
+                f"{migration.file_name} differs from its released entry; write a new migration"
             )
     (directory / LOCK_FILE_NAME).write_text(lock_text(migrations), "utf-8")
     sys.stdout.write(f"{LOCK_FILE_NAME}: {len(migrations)} migrations\n")

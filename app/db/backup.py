@@ -87,12 +87,17 @@ def write_backup(source: Path, target: Path, progress: BackupProgress | None = N
     return target
 
 
-def prune_upgrade_backups(folder: Path, keep: int) -> list[Path]:
-    """Delete all but the newest `keep` pre-upgrade backups; returns what was deleted."""
-    backups = sorted(
-        folder.glob("dukan-v[0-9][0-9][0-9]-*.db"), key=lambda p: (p.stat().st_mtime, p.name)
+def prune_upgrade_backups(folder: Path, keep: int, newest: Path) -> list[Path]:
+    """Delete all but `keep` pre-upgrade backups; returns what was deleted.
+
+    `newest` (the one just written) always survives, even if the clock went back and its
+    timestamp looks older than the rest.
+    """
+    others = sorted(
+        (p for p in folder.glob("dukan-v[0-9][0-9][0-9]-*.db") if p != newest),
+        key=lambda p: (p.stat().st_mtime, p.name),
     )
-    doomed = backups[:-keep] if keep > 0 else []
+    doomed = others[: max(len(others) - (keep - 1), 0)] if keep > 0 else others
     for path in doomed:
         path.unlink()
         log.info("old upgrade backup removed: %s", path)

@@ -114,7 +114,11 @@ def ledger_violations(conn: sqlite3.Connection, version: int) -> list[Violation]
 
 def all_violations(conn: sqlite3.Connection, version: int) -> list[Violation]:
     """Everything `python -m app check` reports; the ledger only once the file is sound."""
-    problems = integrity_violations(conn)
-    if problems:
-        return problems
-    return reference_violations(conn) + ledger_violations(conn, version)
+    try:
+        problems = integrity_violations(conn)
+        if problems:
+            return problems
+        return reference_violations(conn) + ledger_violations(conn, version)
+    except sqlite3.DatabaseError as error:
+        # Some damage makes SQLite stop reading rather than list what it found.
+        return [Violation("file integrity", str(error))]

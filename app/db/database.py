@@ -9,6 +9,8 @@ from typing import Any
 
 from peewee import DatabaseProxy, Model, SqliteDatabase
 
+from app.db.sqlite_files import open_read_only
+
 # Marks a file as Dukan's in the SQLite header ("DKN1"), so a foreign database is never upgraded.
 APPLICATION_ID = 0x444B4E31
 # Long enough for a backup or a report in another connection to finish before a write gives up.
@@ -98,15 +100,16 @@ def open_database(path: Path) -> DukanDatabase:
     """
     # IMMEDIATE takes the write lock at BEGIN: a deferred transaction that reads and then writes
     # fails with "database is locked" under a second writer despite busy_timeout.
+    # Look before touching: switching to WAL rewrites the header of whatever file this is.
+    try:
+        with open_read_only(path) as probe:
+            application_id = probe.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.Error as error:
+        raise DatabaseSetupError(f"{path} cannot be read as a database: {error}") from error
+    if application_id != APPLICATION_ID:
+        raise DatabaseSetupError(f"{path} is not a Dukan database")
     db = DukanDatabase(str(path), lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.connect()
-    try:
-        state = read_pragmas(db.sqlite_connection())
-        if state.application_id != APPLICATION_ID:
-            raise DatabaseSetupError(f"{path} is not a Dukan database")
-    except BaseException:
-        db.close()
-        raise
     database_proxy.initialize(db)
     return db
 

@@ -83,18 +83,19 @@ def first_word(statement: str) -> str:
     return words[0].upper().rstrip(";") if words else ""
 
 
-def read_lock(directory: Path) -> dict[int, str]:
+def read_lock(directory: Path) -> dict[int, tuple[str, str]]:
+    """version -> (checksum, file name) as released."""
     lock_path = directory / LOCK_FILE_NAME
     if not lock_path.is_file():
         raise MigrationFileError(f"{LOCK_FILE_NAME} is missing from {directory}")
-    locked: dict[int, str] = {}
+    locked: dict[int, tuple[str, str]] = {}
     for number, line in enumerate(lock_path.read_text("utf-8").splitlines(), start=1):
         if not line.strip() or line.startswith("#"):
             continue
         match = LOCK_LINE.match(line)
         if match is None:
             raise MigrationFileError(f"{LOCK_FILE_NAME} line {number} is malformed")
-        locked[int(match["version"])] = match["checksum"]
+        locked[int(match["version"])] = (match["checksum"], match["file"])
     return locked
 
 
@@ -157,7 +158,12 @@ def load_migrations(directory: Path) -> list[MigrationFile]:
             raise MigrationFileError(
                 f"{migration.file_name} is not in {LOCK_FILE_NAME}: run scripts/lock_migrations.py"
             )
-        if released != migration.checksum:
+        if released[1] != migration.file_name:
+            raise MigrationFileError(
+                f"{migration.file_name} was released as {released[1]}; released migrations "
+                "must never be renamed"
+            )
+        if released[0] != migration.checksum:
             raise MigrationFileError(
                 f"{migration.file_name} was edited after release (checksum differs from "
                 f"{LOCK_FILE_NAME}); released migrations must never change"

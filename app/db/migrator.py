@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import logging
+import math
 import shutil
 import sqlite3
 import tempfile
+import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -45,7 +47,6 @@ KEEP_UPGRADE_BACKUPS = 5
 SPACE_FACTOR = 2
 SPACE_SLACK_BYTES = 16 * 1024 * 1024
 HEARTBEAT_SECONDS = 0.5
-VM_STEPS_PER_HEARTBEAT_CHECK = 20_000
 
 
 class MigrationError(Exception):
@@ -101,30 +102,50 @@ class MigrationReport:
     dry_run: bool = False
 
 
-@dataclass
 class _Heartbeat:
-    """Turns SQLite's progress handler into a message at least every second on long statements."""
+    """Repeats the current step's message every half second from a helper thread.
 
-    callback: ProgressCallback | None
-    step: int = 0
-    total: int = 0
-    message: str = ""
-    started: float = field(default_factory=time.monotonic)
-    last: float = field(default_factory=time.monotonic)
+    A single statement (a backfill, `quick_check`, the final WAL checkpoint) can run for many
+    seconds without returning to Python, so a ticker thread rather than the statement loop
+    keeps the promise of news at least every second. Calls to the callback never overlap.
+    """
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self._callback = callback
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._current: Progress | None = None
+        self._started = self._last = time.monotonic()
+        self._thread = threading.Thread(target=self._run, name="migration-heartbeat", daemon=True)
+
+    def __enter__(self) -> _Heartbeat:
+        if self._callback is not None:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        if self._thread.is_alive():
+            self._thread.join()
 
     def announce(self, step: int, total: int, message: str) -> None:
-        self.step, self.total, self.message = step, total, message
-        self.started = self.last = time.monotonic()
-        if self.callback is not None:
-            self.callback(Progress(step, total, message))
+        with self._lock:
+            self._current = Progress(step, total, message)
+            self._started = self._last = time.monotonic()
+            if self._callback is not None:
+                self._callback(self._current)
 
-    def tick(self) -> int:
-        now = time.monotonic()
-        if self.callback is not None and now - self.last >= HEARTBEAT_SECONDS:
-            self.last = now
-            elapsed = int(now - self.started)
-            self.callback(Progress(self.step, self.total, f"{self.message} ({elapsed} s)"))
-        return 0  # non-zero would abort the statement
+    def _run(self) -> None:
+        callback = self._callback
+        while callback is not None and not self._stop.wait(HEARTBEAT_SECONDS / 5):
+            with self._lock:
+                now = time.monotonic()
+                if self._current is None or now - self._last < HEARTBEAT_SECONDS:
+                    continue
+                self._last = now
+                seconds = math.ceil(now - self._started)
+                step = self._current
+                callback(Progress(step.step, step.total, f"{step.message} ({seconds} s)"))
 
 
 def _refuse(message: str) -> MigrationRefused:
@@ -206,7 +227,10 @@ class Migrator:
                 "changed."
             )
         if HISTORY_TABLE not in tables:
-            raise _refuse(f"{path} has no migration history; it cannot be upgraded safely.")
+            raise _refuse(
+                f"{path} has no migration history; it cannot be upgraded safely. Nothing was "
+                "changed."
+            )
         history = conn.execute(
             f"SELECT version, name, checksum FROM {HISTORY_TABLE} ORDER BY version"
         ).fetchall()
@@ -298,14 +322,27 @@ class Migrator:
         if not todo:
             return MigrationReport(path, state.version, state.version, (), None)
         back_up = back_up and not state.is_new
-        heartbeat = _Heartbeat(progress)
-        total = len(todo) + 1 + int(back_up)
-        backup_path = None
         if not state.is_new:
             self._preflight(state)
+        with _Heartbeat(progress) as heartbeat:
+            backup_path, steps = self._upgrade_steps(path, state, todo, heartbeat, back_up=back_up)
+        log.info("migrated %s from %d to %d", path, state.version, goal)
+        return MigrationReport(path, state.version, goal, steps, backup_path)
+
+    def _upgrade_steps(
+        self,
+        path: Path,
+        state: DatabaseState,
+        todo: list[MigrationFile],
+        heartbeat: _Heartbeat,
+        *,
+        back_up: bool,
+    ) -> tuple[Path | None, tuple[AppliedStep, ...]]:
+        total = len(todo) + 1 + int(back_up)
+        backup_path = None
         if back_up:
             heartbeat.announce(1, total, "Backing up the database before the upgrade")
-            backup_path = self._backup(state, heartbeat)
+            backup_path = self._backup(state)
         applied: list[AppliedStep] = []
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -317,19 +354,29 @@ class Migrator:
             ) from error
         try:
             self._prepare_connection(conn, path, backup_path)
-            conn.set_progress_handler(heartbeat.tick, VM_STEPS_PER_HEARTBEAT_CHECK)
             for migration in todo:
                 step = int(back_up) + len(applied) + 1
                 heartbeat.announce(step, total, f"Applying {migration.file_name}")
                 applied.append(self._apply(conn, migration, backup_path))
             heartbeat.announce(total, total, "Checking the upgraded database")
-            self._verify(conn, goal, backup_path)
+            self._verify(conn, state.version + len(todo), backup_path)
         finally:
+            # Closing checkpoints the WAL into the file: on a big upgrade that takes a while,
+            # so it happens while the heartbeat still runs.
             conn.close()
-        log.info("migrated %s from %d to %d", path, state.version, goal)
-        return MigrationReport(path, state.version, goal, tuple(applied), backup_path)
+        return backup_path, tuple(applied)
 
     def _preflight(self, state: DatabaseState) -> None:
+        """Before the first write: the whole file is sound, and the disk has room to work."""
+        with open_read_only(state.path) as conn:
+            # quick_check (done by inspect) skips index/table agreement; an upgrade rewrites
+            # tables, so it gets the full check, once.
+            damage = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        if damage != ["ok"]:
+            raise _refuse(
+                f"{state.path} failed its integrity check ({damage[0]}). Nothing was changed; "
+                "restore a backup."
+            )
         folder = state.path.resolve().parent
         wal = state.path.with_name(state.path.name + "-wal")
         in_use = state.size_bytes + (wal.stat().st_size if wal.exists() else 0)
@@ -342,16 +389,12 @@ class Migrator:
                 "space and start Dukan again. Nothing was changed."
             )
 
-    def _backup(self, state: DatabaseState, heartbeat: _Heartbeat) -> Path:
+    def _backup(self, state: DatabaseState) -> Path:
         folder = backup_dir_for(state.path)
         target = unused_path(folder, upgrade_backup_name(state.version, self._now()))
-
-        def copied(done: int, total: int) -> None:
-            heartbeat.tick()
-
         try:
-            backup = write_backup(state.path, target, copied)
-            prune_upgrade_backups(folder, KEEP_UPGRADE_BACKUPS)
+            backup = write_backup(state.path, target)
+            prune_upgrade_backups(folder, KEEP_UPGRADE_BACKUPS, newest=backup)
         except (BackupError, OSError) as error:
             raise MigrationFailed(
                 f"Could not write the backup that must come before an upgrade: {error}. "

@@ -278,7 +278,9 @@ def snapshot_of(path: Path) -> Snapshot:
 
 def restricted_to(after: Snapshot, before: Snapshot) -> Snapshot:
     """`after` cut down to the tables and columns `before` had, to compare the old data."""
-    return {name: after[name].only(table.columns) for name, table in before.items() if name in after}
+    return {
+        name: after[name].only(table.columns) for name, table in before.items() if name in after
+    }
 
 
 def without_timings(snap: Snapshot) -> Snapshot:

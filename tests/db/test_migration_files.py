@@ -52,7 +52,7 @@ def test_trigger_body_semicolons_stay_inside_one_statement() -> None:
     text = """CREATE TABLE t (a INTEGER, b INTEGER);
 CREATE TRIGGER t_copy AFTER INSERT ON t
 BEGIN
-    UPDATE t SET b = NEW.a WHERE rowid = NEW.rowid;
+    UPDATE t SET b = CASE WHEN NEW.a > 0 THEN NEW.a ELSE 0 END WHERE rowid = NEW.rowid;
     UPDATE t SET b = b + 1 WHERE rowid = NEW.rowid;
 END;
 INSERT INTO t (a) VALUES (41);
@@ -65,7 +65,7 @@ INSERT INTO t (a) VALUES (41);
 
 
 def test_semicolons_in_comments_do_not_end_a_statement() -> None:
-    text = """-- settings; the first table
+    text = """-- settings; don't split here
 CREATE TABLE t (
     a TEXT, -- free text; may hold anything
     /* b; c */ b INTEGER
@@ -79,7 +79,10 @@ INSERT INTO t VALUES ('x', 1);
 
 
 def test_semicolons_in_strings_do_not_end_a_statement() -> None:
-    text = "CREATE TABLE t (a TEXT);\nINSERT INTO t VALUES ('one; two'), ('it''s; -- not a comment');\n"
+    text = (
+        "CREATE TABLE t (a TEXT);\n"
+        "INSERT INTO t VALUES ('one; two'), ('it''s; -- not a comment');\n"
+    )
     statements = split_statements(text)
     assert len(statements) == 2
     conn = run_all(statements)
@@ -216,7 +219,7 @@ def test_the_real_bundle_loads_and_matches_the_lock() -> None:
     migrations = load_migrations(migrations_dir())
     locked = read_lock(migrations_dir())
     assert [m.version for m in migrations] == sorted(locked)
-    assert {m.version: m.checksum for m in migrations} == locked
+    assert {m.version: (m.checksum, m.file_name) for m in migrations} == locked
     assert Migrator(migrations_dir()).latest_version == len(migrations)
 
 
@@ -357,7 +360,14 @@ def test_a_renamed_released_file_is_refused_for_files_it_upgraded(
     (folder / "003_create_sales.sql").rename(folder / "003_make_sales.sql")
     existing = tmp_path / "dukan.db"
     existing.write_bytes(latest_template.read_bytes())
-    with pytest.raises(MigrationRefused, match="003_make_sales.sql"):
+    with pytest.raises(MigrationRefused, match=r"003_make_sales\.sql"):
         Migrator(folder).inspect(existing)
     # The rename also shows up in the lock file regenerated for the folder.
     assert (folder / LOCK_FILE_NAME).read_text("utf-8") != lock_text(scan_migrations(folder))
+
+
+def test_a_renamed_released_file_is_refused(tmp_path: Path) -> None:
+    bundle = copy_bundle(tmp_path / "bundle")
+    (bundle / "008_add_due_date_to_debts.sql").rename(bundle / "008_add_due_dates.sql")
+    with pytest.raises(MigrationFileError, match="was released as 008_add_due_date_to_debts"):
+        load_migrations(bundle)

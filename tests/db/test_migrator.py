@@ -7,7 +7,7 @@ import os
 import re
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +15,8 @@ import pytest
 
 import app.db.migrator as migrator_module
 from app.db.checks import all_violations
-from app.db.database import APPLICATION_ID, open_database
+from app.db.database import APPLICATION_ID, configure_connection, open_database
+from app.db.fingerprint import schema_fingerprint
 from app.db.migration_files import load_migrations
 from app.db.migrator import (
     AFTER_COMMIT,
@@ -26,14 +27,14 @@ from app.db.migrator import (
     Progress,
 )
 from app.paths import migrations_dir
-from tests.db.bundles import add_migration, copy_bundle
-from tests.db.conftest import PopulatedCopy, PopulatedTemplate
+from tests.db.bundles import add_migration, copy_bundle, relock
+from tests.db.conftest import PopulatedCopy
 from tests.db.populate import (
+    Snapshot,
     restricted_to,
     snapshot,
     snapshot_of,
     total_rows,
-    without_timings,
 )
 
 LATEST = len(load_migrations(migrations_dir()))
@@ -83,6 +84,10 @@ def violations(path: Path, version: int) -> list[object]:
         return list(all_violations(conn, version))
     finally:
         conn.close()
+
+
+def without_history(snap: Snapshot) -> Snapshot:
+    return {name: table for name, table in snap.items() if name != HISTORY_TABLE}
 
 
 def backups_of(path: Path) -> list[Path]:
@@ -157,7 +162,7 @@ def test_upgrade_from_every_version_keeps_every_row_and_backs_up_first(
     assert [step.version for step in report.applied] == list(range(version + 1, LATEST + 1))
     assert header(path) == (LATEST, APPLICATION_ID)
     after = snapshot_of(path)
-    old_data = {name: table for name, table in before.items() if name != HISTORY_TABLE}
+    old_data = without_history(before)
     assert restricted_to(after, old_data) == old_data
     assert history(path)[:version] == history_before
     assert violations(path, LATEST) == []
@@ -198,14 +203,9 @@ def test_a_restored_backup_upgrades_again(
     # The same second again: the second backup must not overwrite the first.
     assert second.backup_path == first.backup_path.with_name("dukan-v006-20240305-140709-2.db")
     assert first.backup_path.exists()
-    assert restricted_to(snapshot_of(path), before) == without_history(before) | {
-        HISTORY_TABLE: restricted_to(snapshot_of(path), before)[HISTORY_TABLE]
-    }
+    old_data = without_history(before)
+    assert restricted_to(snapshot_of(path), old_data) == old_data
     assert violations(path, LATEST) == []
-
-
-def without_history(snap: dict[str, object]) -> dict[str, object]:
-    return {name: table for name, table in snap.items() if name != HISTORY_TABLE}
 
 
 def test_only_the_newest_upgrade_backups_are_kept(
@@ -231,11 +231,6 @@ def test_only_the_newest_upgrade_backups_are_kept(
     assert manual.exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: prune_upgrade_backups sorts by mtime, so after the clock went back the "
-    "backup just written is the oldest and is deleted before the upgrade starts",
-)
 def test_the_backup_just_written_survives_pruning_after_the_clock_went_back(
     populated_copy: PopulatedCopy, migrator: Migrator
 ) -> None:
@@ -263,7 +258,7 @@ def test_a_target_version_stops_there(tmp_path: Path, migrator: Migrator, target
     assert len(history(path)) == target
     conn = sqlite3.connect(path)
     try:
-        assert migrator_module.schema_fingerprint(conn) == migrator.fresh_fingerprint(target)
+        assert schema_fingerprint(conn) == migrator.fresh_fingerprint(target)
     finally:
         conn.close()
     assert migrator.migrate(path).to_version == LATEST
@@ -313,7 +308,11 @@ def _future_header_only(path: Path) -> str:
 
 def _foreign_tables(path: Path) -> str:
     path.unlink()
-    execute(path, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)", "INSERT INTO notes VALUES (1, 'hi')")
+    execute(
+        path,
+        "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)",
+        "INSERT INTO notes VALUES (1, 'hi')",
+    )
     return "not a Dukan database"
 
 
@@ -344,7 +343,10 @@ def _name_differs(path: Path) -> str:
 
 
 def _history_row_missing(path: Path) -> str:
-    execute(path, f"DELETE FROM {HISTORY_TABLE} WHERE version = (SELECT MAX(version) FROM {HISTORY_TABLE})")
+    execute(
+        path,
+        f"DELETE FROM {HISTORY_TABLE} WHERE version = (SELECT MAX(version) FROM {HISTORY_TABLE})",
+    )
     return "inconsistent"
 
 
@@ -430,7 +432,7 @@ def test_refused_files_stay_byte_identical(
     for attempt in (migrator.inspect, migrator.migrate, migrator.dry_run):
         with pytest.raises(MigrationRefused, match=message) as caught:
             attempt(path)
-        assert "changed" in str(caught.value)  # every refusal says nothing was changed
+        assert str(path) in str(caught.value)
 
     assert sha256(path) == before
     assert path.stat().st_size == size
@@ -518,7 +520,7 @@ def failing_bundle(tmp_path: Path) -> Path:
     path.write_text(
         path.read_text("utf-8") + "INSERT INTO no_such_table (id) VALUES (1);\n", "utf-8"
     )
-    add_migration(folder, "009_create_debt_settlement_trigger.sql", (folder / "009_create_debt_settlement_trigger.sql").read_text("utf-8"))
+    relock(folder)
     return folder
 
 
@@ -534,6 +536,7 @@ def test_a_failing_migration_is_rolled_back_and_a_rerun_completes(
     message = str(caught.value)
     assert "010_create_open_debts_view_and_indexes.sql" in message
     assert "no such table: no_such_table" in message
+    assert "Statement: INSERT INTO no_such_table" in message
     assert "still at version 9" in message
     backup = caught.value.backup_path
     assert backup is not None and backup.exists()
@@ -547,9 +550,7 @@ def test_a_failing_migration_is_rolled_back_and_a_rerun_completes(
         names = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         assert "open_debts" not in names
         assert "idx_sales_sold_at" not in names
-        assert conn.execute("SELECT COUNT(*) FROM sales").fetchone()[0] == len(
-            before["sales"].rows
-        )
+        assert conn.execute("SELECT COUNT(*) FROM sales").fetchone()[0] == len(before["sales"].rows)
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
     finally:
         conn.close()
@@ -625,7 +626,8 @@ NEW_DEBTS_SQL = """CREATE TABLE new_debts (
     status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'paid')),
     note TEXT,
     created_at DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    due_date DATE CHECK (due_date IS NULL OR due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
+    due_date DATE CHECK (due_date IS NULL
+        OR due_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
 );
 INSERT INTO new_debts (id, sale_id, amount, status, note, created_at, due_date)
 SELECT id, sale_id, amount, status, note, created_at, due_date FROM debts;
@@ -650,7 +652,7 @@ DROP TRIGGER trg_payment_history_settle;
 def spy_connection(monkeypatch: pytest.MonkeyPatch) -> list[sqlite3.Connection]:
     """The connections the migrator upgrades through, to read pragmas from its hook."""
     opened: list[sqlite3.Connection] = []
-    configure = migrator_module.configure_connection
+    configure = configure_connection
 
     def recording(conn: sqlite3.Connection) -> object:
         opened.append(conn)
@@ -671,9 +673,9 @@ def test_a_debts_rebuild_keeps_every_payment_with_foreign_keys_off_then_on(
     foreign_keys: dict[tuple[int, int], int] = {}
 
     def hook(version: int, statement: int) -> None:
-        foreign_keys[version, statement] = spy_connection[-1].execute(
-            "PRAGMA foreign_keys"
-        ).fetchone()[0]
+        foreign_keys[version, statement] = (
+            spy_connection[-1].execute("PRAGMA foreign_keys").fetchone()[0]
+        )
 
     report = Migrator(folder, on_statement=hook).migrate(path)
 
@@ -735,7 +737,9 @@ def test_a_rebuild_that_forgets_the_trigger_fails_and_keeps_everything(
     path = populated_copy(10)
     before = snapshot_of(path)
 
-    with pytest.raises(MigrationFailed, match="011_rebuild_debts.sql.*trg_payment_history_settle"):
+    with pytest.raises(
+        MigrationFailed, match=r"011_rebuild_debts\.sql.*trg_payment_history_settle"
+    ):
         Migrator(folder).migrate(path)
 
     assert header(path)[0] == 10
@@ -761,14 +765,9 @@ def test_a_migration_leaving_a_dangling_reference_is_rolled_back(
     path = populated_copy(10)
     before = snapshot_of(path)
 
-    with pytest.raises(MigrationFailed, match="011_add_orphan_payment.sql.*broken references"):
+    with pytest.raises(MigrationFailed, match=r"011_add_orphan_payment\.sql.*broken references"):
         Migrator(folder).migrate(path)
 
     assert header(path)[0] == 10
     assert snapshot_of(path) == before
     assert total_rows(before) > 0
-
-
-@pytest.fixture
-def template_at(populated_template: PopulatedTemplate) -> Iterator[Callable[[int], Path]]:
-    yield populated_template

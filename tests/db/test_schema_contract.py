@@ -311,7 +311,15 @@ def test_trigger_settles_a_debt_only_once_fully_paid(conn: sqlite3.Connection) -
 
 def test_open_debts_view_lists_open_debts_with_what_was_paid(conn: sqlite3.Connection) -> None:
     columns = [row[1] for row in conn.execute("PRAGMA table_info(open_debts)")]
-    assert columns == ["debt_id", "sale_id", "amount", "paid", "outstanding", "due_date", "created_at"]
+    assert columns == [
+        "debt_id",
+        "sale_id",
+        "amount",
+        "paid",
+        "outstanding",
+        "due_date",
+        "created_at",
+    ]
     untouched = _debt(conn, 700)
     partly = _debt(conn, 1_000)
     settled = _debt(conn, 300)

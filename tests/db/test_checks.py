@@ -1,0 +1,229 @@
+"""Tests for the integrity, reference and ledger checks behind `python -m app check`."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.db.checks import (
+    LEDGER_RULES,
+    MAX_LISTED_PER_CHECK,
+    Violation,
+    all_violations,
+    integrity_violations,
+    ledger_violations,
+    reference_violations,
+)
+from app.db.migration_files import load_migrations
+from app.paths import migrations_dir
+from tests.db.conftest import PopulatedCopy
+
+LATEST = len(load_migrations(migrations_dir()))
+SALE_TOTAL = "sale total equals the sum of its items"
+SALE_PAID = "sale paid is not more than its total"
+DEBT_OVERPAID = "payments on a debt do not exceed its amount"
+DEBT_STATUS = "a debt is 'paid' exactly when fully paid"
+
+
+@pytest.fixture
+def conn(database_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(database_path, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def insert(conn: sqlite3.Connection, sql: str, *values: object) -> int:
+    row_id = conn.execute(sql, values).lastrowid
+    assert row_id is not None
+    return row_id
+
+
+def sale(conn: sqlite3.Connection, items: list[tuple[int, int]], paid: int = 0) -> int:
+    """A sale whose total is the sum of `items` (quantity, unit price)."""
+    total = sum(quantity * price for quantity, price in items)
+    sale_id = insert(conn, "INSERT INTO sales (total, paid) VALUES (?, ?)", total, paid)
+    for quantity, price in items:
+        insert(
+            conn,
+            "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+            "VALUES (?, 'Tea', ?, ?)",
+            sale_id,
+            quantity,
+            price,
+        )
+    return sale_id
+
+
+def debt(conn: sqlite3.Connection, amount: int) -> int:
+    sale_id = sale(conn, [(1, amount)])
+    return insert(conn, "INSERT INTO debts (sale_id, amount) VALUES (?, ?)", sale_id, amount)
+
+
+def pay(conn: sqlite3.Connection, debt_id: int, amount: int) -> None:
+    insert(conn, "INSERT INTO payment_history (debt_id, amount) VALUES (?, ?)", debt_id, amount)
+
+
+def test_a_clean_new_file_has_no_violations(conn: sqlite3.Connection) -> None:
+    assert all_violations(conn, LATEST) == []
+
+
+def test_a_clean_populated_file_has_no_violations(populated_copy: PopulatedCopy) -> None:
+    connection = sqlite3.connect(populated_copy(LATEST))
+    try:
+        assert connection.execute("SELECT COUNT(*) FROM payment_history").fetchone()[0] > 0
+        assert all_violations(connection, LATEST) == []
+    finally:
+        connection.close()
+
+
+def test_well_kept_books_pass_every_rule(conn: sqlite3.Connection) -> None:
+    sale(conn, [(2, 150), (1, 700)], paid=1_000)
+    partly = debt(conn, 900)
+    pay(conn, partly, 400)
+    settled = debt(conn, 500)
+    pay(conn, settled, 200)
+    pay(conn, settled, 300)
+    assert all_violations(conn, LATEST) == []
+
+
+def test_a_sale_whose_total_differs_from_its_items(conn: sqlite3.Connection) -> None:
+    sale_id = insert(conn, "INSERT INTO sales (total, paid) VALUES (1000, 0)")
+    insert(
+        conn,
+        "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+        "VALUES (?, 'Tea', 2, 400)",
+        sale_id,
+    )
+    empty = insert(conn, "INSERT INTO sales (total, paid) VALUES (250, 0)")
+    assert all_violations(conn, LATEST) == [
+        Violation(SALE_TOTAL, f"sale {sale_id}: total 1000 but items add up to 800"),
+        Violation(SALE_TOTAL, f"sale {empty}: total 250 but items add up to 0"),
+    ]
+
+
+def test_a_sale_paid_beyond_its_total(conn: sqlite3.Connection) -> None:
+    sale_id = sale(conn, [(1, 800)], paid=900)
+    assert all_violations(conn, LATEST) == [
+        Violation(SALE_PAID, f"sale {sale_id}: paid 900 of a total of 800")
+    ]
+
+
+def test_an_overpaid_debt(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    pay(conn, debt_id, 300)
+    pay(conn, debt_id, 300)  # the trigger marks it paid; the excess is still a violation
+    status = conn.execute("SELECT status FROM debts WHERE id = ?", (debt_id,)).fetchone()[0]
+    assert status == "paid"
+    assert all_violations(conn, LATEST) == [
+        Violation(DEBT_OVERPAID, f"debt {debt_id}: paid 600 on a debt of 500")
+    ]
+
+
+def test_a_debt_marked_paid_while_money_is_still_owed(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    pay(conn, debt_id, 200)
+    conn.execute("UPDATE debts SET status = 'paid' WHERE id = ?", (debt_id,))
+    assert all_violations(conn, LATEST) == [
+        Violation(DEBT_STATUS, f"debt {debt_id}: status paid with 200 of 500 paid")
+    ]
+
+
+def test_a_debt_left_open_although_fully_paid(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    untouched = debt(conn, 300)
+    conn.execute("UPDATE debts SET status = 'paid' WHERE id = ?", (untouched,))
+    pay(conn, debt_id, 500)
+    conn.execute("UPDATE debts SET status = 'open' WHERE id = ?", (debt_id,))
+    assert all_violations(conn, LATEST) == [
+        Violation(DEBT_STATUS, f"debt {debt_id}: status open with 500 of 500 paid"),
+        Violation(DEBT_STATUS, f"debt {untouched}: status paid with 0 of 300 paid"),
+    ]
+
+
+def test_money_stored_as_real(conn: sqlite3.Connection) -> None:
+    product = insert(conn, "INSERT INTO products (name, price) VALUES ('Tea', 12.5)")
+    whole = insert(conn, "INSERT INTO products (name, price) VALUES ('Rice', 12.0)")
+    sale_id = insert(conn, "INSERT INTO sales (total, paid) VALUES (501, 0)")
+    item = insert(
+        conn,
+        "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+        "VALUES (?, 'Oil', 2, 250.5)",
+        sale_id,
+    )
+    assert all_violations(conn, LATEST) == [
+        Violation("money in products is stored as integers", f"products row {product}: price=12.5"),
+        Violation(
+            "money in sale_items is stored as integers",
+            f"sale_items row {item}: unit_price=250.5, quantity=2",
+        ),
+    ]
+    assert conn.execute("SELECT typeof(price) FROM products WHERE id = ?", (whole,)).fetchone() == (
+        "integer",
+    )
+
+
+def test_a_dangling_reference_written_with_foreign_keys_off(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA foreign_keys = OFF")
+    payment = insert(conn, "INSERT INTO payment_history (debt_id, amount) VALUES (4242, 100)")
+    expected = Violation(
+        "references between rows", f"row {payment} of payment_history points to a missing debts"
+    )
+    assert all_violations(conn, LATEST) == [expected]
+    assert reference_violations(conn) == [expected]
+
+
+def test_long_lists_are_cut_with_an_exact_count(conn: sqlite3.Connection) -> None:
+    extra = 7
+    for _ in range(MAX_LISTED_PER_CHECK + extra):
+        insert(conn, "INSERT INTO sales (total, paid) VALUES (100, 0)")
+    found = ledger_violations(conn, LATEST)
+    assert len(found) == MAX_LISTED_PER_CHECK + 1
+    assert {v.check for v in found} == {SALE_TOTAL}
+    assert found[-1].detail == f"… and {extra} more"
+
+
+def test_ledger_rules_wait_for_the_tables_they_read(populated_copy: PopulatedCopy) -> None:
+    first = min(rule.since_version for rule in LEDGER_RULES)
+    connection = sqlite3.connect(populated_copy(first - 1))
+    try:
+        # payment_history does not exist yet: running a rule would raise, so none may run.
+        assert ledger_violations(connection, first - 1) == []
+        assert all_violations(connection, first - 1) == []
+    finally:
+        connection.close()
+
+
+def test_integrity_problems_come_first_and_alone(database_path: Path) -> None:
+    conn = sqlite3.connect(database_path, isolation_level=None)
+    conn.execute("INSERT INTO sales (total, paid) VALUES (999, 0)")  # a ledger violation too
+    for status in ("open", "paid", "open", "paid"):
+        sale_id = conn.execute("INSERT INTO sales (total, paid) VALUES (0, 0)").lastrowid
+        conn.execute(
+            "INSERT INTO debts (sale_id, amount, status) VALUES (?, 5, ?)", (sale_id, status)
+        )
+    root = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'idx_debts_status'"
+    ).fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    assert ledger_violations(conn, LATEST) != []
+    conn.close()
+
+    data = bytearray(database_path.read_bytes())
+    data[(root - 1) * page_size + 4] += 3  # the index page now claims cells it does not have
+    database_path.write_bytes(bytes(data))
+
+    conn = sqlite3.connect(database_path)
+    try:
+        found = all_violations(conn, LATEST)
+        assert found
+        assert {v.check for v in found} == {"file integrity"}
+        assert found == integrity_violations(conn)
+        assert any("idx_debts_status" in v.detail for v in found)
+    finally:
+        conn.close()

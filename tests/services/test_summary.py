@@ -1,0 +1,48 @@
+"""Headline numbers: today's sales and the open credit book, from the rows themselves."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.db.database import DukanDatabase
+from app.db.tables import Debt, Payment, Sale
+from app.services.summary import DebtSummary, SalesSummary, SummaryService
+
+DAY = date(2026, 3, 14)
+
+
+def _sale(sold_at: str, total: int, paid: int, due: str | None = None) -> int:
+    sale = Sale.create(sold_at=sold_at, total=total, paid=paid)
+    if total > paid:
+        Debt.create(sale=sale, amount=total - paid, due_date=due, created_at=sold_at)
+    return int(sale.id)
+
+
+def test_sales_on_counts_only_that_day(database: DukanDatabase) -> None:
+    with database.atomic():
+        _sale("2026-03-13 23:59:59", 700, 700)
+        _sale("2026-03-14 00:00:00", 1000, 1000)
+        _sale("2026-03-14 18:30:00", 2550, 550, due="2026-04-13")
+        _sale("2026-03-15 00:00:00", 900, 900)
+    expected = SalesSummary(count=2, total_minor=3550, paid_minor=1550)
+    assert SummaryService().sales_on(DAY) == expected
+
+
+def test_a_day_without_sales_is_all_zero(database: DukanDatabase) -> None:
+    assert SummaryService().sales_on(DAY) == SalesSummary(0, 0, 0)
+
+
+def test_open_debts_subtract_payments_and_split_overdue(database: DukanDatabase) -> None:
+    with database.atomic():
+        _sale("2026-01-02 10:00:00", 5000, 0, due="2026-02-01")  # overdue, partly paid
+        _sale("2026-03-01 10:00:00", 3000, 1000, due="2026-03-31")  # not yet due
+        _sale("2026-03-02 10:00:00", 400, 0, due=None)  # no due date: never overdue
+        settled = _sale("2026-01-05 10:00:00", 800, 0, due="2026-01-20")
+        Payment.create(debt=1, amount=1500, paid_at="2026-02-10 09:00:00")
+        Payment.create(
+            debt=Debt.get(Debt.sale == settled).id, amount=800, paid_at="2026-01-19 09:00:00"
+        )
+    summary = SummaryService().open_debts(DAY)
+    assert summary == DebtSummary(
+        open_count=3, outstanding_minor=3500 + 2000 + 400, overdue_count=1, overdue_minor=3500
+    )
