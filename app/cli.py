@@ -109,6 +109,11 @@ def run(
         log.exception("%s failed", args.command)
         _err(f"Failed: {error}")
         return EXIT_FAILED
+    except Exception as error:  # a shop owner gets a sentence, the log gets the trace
+        log.exception("%s failed unexpectedly", args.command)
+        where = f" Details are in the log: {log_file}" if log_file else ""
+        _err(f"Failed unexpectedly: {error}.{where}")
+        return EXIT_FAILED
 
 
 def _out(text: str) -> None:
@@ -210,7 +215,12 @@ def _backup(database: Path, out: Path | None) -> int:
 
 def _selftest(migrator: Migrator) -> int:
     _out(f"Dukan {__version__}, Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}")
-    migrations = migrator.migrations
+    try:
+        migrations = migrator.migrations
+    except MigrationRefused as broken:
+        # A damaged bundle is this installation's fault, not a file's: the self-test failed.
+        _err(f"Failed: {broken}")
+        return EXIT_FAILED
     _out(f"Migrations: {len(migrations)} found in {migrator.migrations_dir}, all match the lock")
     with tempfile.TemporaryDirectory(prefix="dukan-selftest-") as scratch:
         database = Path(scratch) / "selftest.db"

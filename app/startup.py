@@ -129,12 +129,22 @@ def _upgrade_and_open(database_path: Path, log_hint: str) -> DukanDatabase | Non
     upgrade = DatabaseUpgrade(Migrator(paths.migrations_dir()), database_path)
     outcome = run_with_progress(None, "Preparing the shop's database…", upgrade.run)
     if not outcome.succeeded:
+        if outcome.refused:
+            prompts.show_error(None, CANNOT_OPEN, f"{outcome.problem}\n\n{log_hint}")
+            return None
         backup = (
-            f"\n\nThe backup taken before the upgrade: {outcome.backup_path}"
-            if outcome.backup_path
+            f"A backup taken before the upgrade is {outcome.backup_path}.\n\n"
+            if (outcome.backup_path)
             else ""
         )
-        prompts.show_error(None, CANNOT_OPEN, f"{outcome.problem}{backup}\n\n{log_hint}")
+        prompts.show_error(
+            None,
+            CANNOT_OPEN,
+            "Upgrading the shop's database failed, and the failed step was undone: the books "
+            "are as they were. Dukan will try again at the next start.\n\n"
+            f"{backup}{log_hint}",
+            details=outcome.problem,
+        )
         return None
     try:
         return open_database(database_path)

@@ -734,7 +734,7 @@ def test_selftest_fails_on_a_damaged_bundle(
     code = cli.main(["selftest"], migrations_dir=bundle)
 
     captured = capsys.readouterr()
-    assert code in {1, 3}
+    assert code == 1
     assert expected in captured.err
     assert "damaged" in captured.err
     assert "Self-test passed" not in captured.out
@@ -767,3 +767,24 @@ def test_version(data_dir: Path) -> None:
     assert result.returncode == 0, output_of(result)
     assert_no_traceback(result)
     assert f"Dukan {__version__}" in result.stdout
+
+
+def test_an_unexpected_error_is_one_sentence_and_a_logged_trace(
+    database_path: Path,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def broken_inspect(_self: Migrator, _path: Path) -> None:
+        raise RuntimeError("a bug nobody expected")
+
+    monkeypatch.setattr(Migrator, "inspect", broken_inspect)
+
+    code = cli.main(["status", "--db", str(database_path)])
+
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "Failed unexpectedly: a bug nobody expected." in captured.err
+    assert "Traceback" not in captured.err + captured.out
+    log_text = (data_dir / "logs" / "dukan.log").read_text("utf-8")
+    assert "Traceback" in log_text and "a bug nobody expected" in log_text

@@ -231,6 +231,12 @@ class Migrator:
                 f"{path} has no migration history; it cannot be upgraded safely. Nothing was "
                 "changed."
             )
+        if user_version > len(migrations):
+            raise _refuse(
+                f"{path} was upgraded by a newer Dukan (database version {user_version}); this "
+                f"Dukan knows versions up to {len(migrations)}. Install the newer Dukan, or "
+                "restore a backup made by this one. Nothing was changed."
+            )
         history = conn.execute(
             f"SELECT version, name, checksum FROM {HISTORY_TABLE} ORDER BY version"
         ).fetchall()
@@ -240,12 +246,6 @@ class Migrator:
                 f"{path} is inconsistent: its header says version {user_version} but its "
                 f"migration history lists {versions[-1] if versions else 'none'}. Nothing was "
                 "changed; restore a backup."
-            )
-        if user_version > len(migrations):
-            raise _refuse(
-                f"{path} was upgraded by a newer Dukan (database version {user_version}); this "
-                f"Dukan knows versions up to {len(migrations)}. Install the newer Dukan, or "
-                "restore a backup made by this one. Nothing was changed."
             )
         for version, name, checksum in history:
             bundled = migrations[version - 1]

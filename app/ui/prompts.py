@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+# Message boxes size themselves to their shortest line; long paths then wrap into a column.
+READABLE_WIDTH = "QLabel#qt_msgbox_label { min-width: 460px; }"
+
 
 def show_error(parent: QWidget | None, title: str, text: str, details: str = "") -> None:
+    """`text` says what happened and what to do; `details` holds the technical part."""
     box = QMessageBox(QMessageBox.Icon.Critical, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setStyleSheet(READABLE_WIDTH)
     if details:
         box.setDetailedText(details)
     box.exec()

@@ -171,7 +171,8 @@ def test_a_newer_database_is_refused_and_left_byte_identical(
 
     assert result == EXIT_STARTUP_FAILED
     assert _visible_main_windows() == []
-    assert "newer Dukan" in recorded_prompts.texts() or "inconsistent" in recorded_prompts.texts()
+    assert "newer Dukan (database version 99)" in recorded_prompts.texts()
+    assert "versions up to 10" in recorded_prompts.texts()
     assert _sha256(database_path) == before
 
 
