@@ -1,11 +1,18 @@
-"""Entry point: reads the command line, then runs a subcommand or the window."""
+"""Composition root: reads the command line, then runs a subcommand or builds the window."""
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from app import cli
+from app import cli, paths
+
+if TYPE_CHECKING:
+    from app.startup import OpenedShop
+    from app.ui.main_window import MainWindow
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -13,7 +20,48 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
     if args.command is not None:
         return cli.run(parser, args)
-    # Qt is imported only for the window, so the subcommands run on machines with no display.
-    from app.startup import run_window  # noqa: PLC0415
-
     return run_window(args.db)
+
+
+@dataclass
+class StartedWindow:
+    """The shown window and what it runs on, released in reverse order by `close()`."""
+
+    shop: OpenedShop
+    window: MainWindow
+
+    def close(self) -> None:
+        self.window.close()
+        self.shop.close()
+
+
+def run_window(database: Path | None) -> int:
+    started = start_window(database)
+    if not isinstance(started, StartedWindow):
+        return started
+    try:
+        return started.shop.application.exec()
+    finally:
+        started.close()
+
+
+def start_window(database: Path | None) -> StartedWindow | int:
+    """Open the shop's database, then wire services, app-wide events and tabs into the window."""
+    # Qt loads only here, so the subcommands run on machines with no display or Qt libraries.
+    from app.services.maintenance import MaintenanceService
+    from app.services.summary import SummaryService
+    from app.startup import open_shop
+    from app.ui.app_events import AppEvents
+    from app.ui.main_window import MainWindow, Services
+
+    shop = open_shop(database)
+    if isinstance(shop, int):
+        return shop
+    services = Services(
+        maintenance=MaintenanceService(shop.database_path),
+        summary=SummaryService(),
+    )
+    events = AppEvents()
+    window = MainWindow(services, events, paths.data_dir(), shop.log_file)
+    window.show()
+    return StartedWindow(shop, window)

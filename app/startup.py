@@ -1,4 +1,4 @@
-"""Builds the window: lock the database, upgrade it behind a progress dialog, open and show."""
+"""Before the window: lock the database, upgrade it behind a progress dialog, open it."""
 
 from __future__ import annotations
 
@@ -16,15 +16,11 @@ from app import __version__, paths
 from app.db.database import DatabaseSetupError, DukanDatabase, open_database
 from app.db.migrator import Migrator
 from app.logs import configure_logging
-from app.services.maintenance import MaintenanceService
-from app.services.summary import SummaryService
 from app.services.upgrade import DatabaseUpgrade
 from app.ui import prompts
-from app.ui.app_events import AppEvents
 from app.ui.background import run_with_progress
 from app.ui.crash_handler import install_exception_hook
 from app.ui.instance_lock import InstanceLock
-from app.ui.main_window import MainWindow, Services
 
 log = logging.getLogger(__name__)
 
@@ -33,32 +29,22 @@ CANNOT_OPEN = "Dukan cannot open the database"
 
 
 @dataclass
-class StartedWindow:
-    """Everything the running window owns, released in reverse order by `close()`."""
+class OpenedShop:
+    """A locked, upgraded and open database with the Qt application around it."""
 
     application: QApplication
-    window: MainWindow
+    database_path: Path
     database: DukanDatabase
     lock: InstanceLock
+    log_file: Path | None
 
     def close(self) -> None:
-        self.window.close()
         self.database.close()
         self.lock.release()
 
 
-def run_window(database: Path | None) -> int:
-    started = start_window(database)
-    if not isinstance(started, StartedWindow):
-        return started
-    try:
-        return started.application.exec()
-    finally:
-        started.close()
-
-
-def start_window(database: Path | None) -> StartedWindow | int:
-    """Lock, upgrade, open and show; an exit code instead when the window must not open."""
+def open_shop(database: Path | None) -> OpenedShop | int:
+    """Lock, upgrade and open; an exit code instead (after telling the operator) on failure."""
     log_file = configure_logging(paths.log_file(), echo_to_stderr=True)
     application = _application()
     install_exception_hook(log_file)
@@ -73,14 +59,7 @@ def start_window(database: Path | None) -> StartedWindow | int:
     if db is None:
         lock.release()
         return EXIT_STARTUP_FAILED
-
-    services = Services(
-        maintenance=MaintenanceService(database_path),
-        summary=SummaryService(),
-    )
-    window = MainWindow(services, AppEvents(), paths.data_dir(), log_file)
-    window.show()
-    return StartedWindow(application, window, db, lock)
+    return OpenedShop(application, database_path, db, lock, log_file)
 
 
 def _application() -> QApplication:

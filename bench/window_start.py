@@ -18,12 +18,12 @@ CHILD = """
 import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
-from app.startup import StartedWindow, start_window
+from app.main import StartedWindow, start_window
 started = start_window(Path(sys.argv[1]))
 assert isinstance(started, StartedWindow), started
 started.window.repaint()
-QTimer.singleShot(0, started.application.quit)
-started.application.exec()
+QTimer.singleShot(0, started.shop.application.quit)
+started.shop.application.exec()
 started.close()
 """
 

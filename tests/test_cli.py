@@ -788,3 +788,26 @@ def test_an_unexpected_error_is_one_sentence_and_a_logged_trace(
     assert "Traceback" not in captured.err + captured.out
     log_text = (data_dir / "logs" / "dukan.log").read_text("utf-8")
     assert "Traceback" in log_text and "a bug nobody expected" in log_text
+
+
+def test_subcommands_never_load_qt(database_path: Path, data_dir: Path) -> None:
+    """The subcommands must run on a server with no display and no Qt libraries."""
+    probe = (
+        "import sys\n"
+        "from app.main import main\n"
+        "for command in (['status'], ['check'], ['migrate'], ['backup']):\n"
+        "    assert main([*command, '--db', sys.argv[1]]) == 0, command\n"
+        "assert main(['selftest']) == 0\n"
+        "print(sorted(name for name in sys.modules if name.startswith('PySide6')))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(database_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO_ROOT,
+        env={**os.environ, "DUKAN_DATA_DIR": str(data_dir)},
+        check=False,
+    )
+    assert result.returncode == 0, output_of(result)
+    assert result.stdout.strip().splitlines()[-1] == "[]"

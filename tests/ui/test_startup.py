@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 from app import paths
 from app.db.migration_files import lock_text, scan_migrations
 from app.db.migrator import Migrator
-from app.startup import EXIT_STARTUP_FAILED, StartedWindow, start_window
+from app.main import StartedWindow, start_window
+from app.startup import EXIT_STARTUP_FAILED
 from app.ui.crash_handler import install_exception_hook
 from app.ui.instance_lock import InstanceLock, lock_path_for
 from app.ui.main_window import MainWindow
