@@ -12,7 +12,13 @@ from datetime import datetime
 from pathlib import Path
 
 from app import __version__, paths
-from app.db.backup import BackupError, manual_backup_name, unused_path, write_backup
+from app.db.backup import (
+    BackupError,
+    backup_dir_for,
+    manual_backup_name,
+    unused_path,
+    write_backup,
+)
 from app.db.checks import all_violations
 from app.db.database import DatabaseSetupError, open_database, read_pragmas
 from app.db.migrator import (
@@ -172,7 +178,7 @@ def _status(migrator: Migrator, database: Path) -> int:
         latest = " (latest)" if not pending else ""
         _out(f"Version: {state.version}{latest}")
     _out("Pending: " + (", ".join(m.file_name for m in pending) or "none"))
-    _out(f"Backups: {paths.backup_dir_for(database)}")
+    _out(f"Backups: {backup_dir_for(database)}")
     return EXIT_OK
 
 
@@ -200,9 +206,9 @@ def _backup(database: Path, out: Path | None) -> int:
         _err(f"Failed: there is no database at {database}.")
         return EXIT_FAILED
     if out is None:
-        target = unused_path(paths.backup_dir_for(database), manual_backup_name(datetime.now()))
+        target = unused_path(backup_dir_for(database), manual_backup_name(database, datetime.now()))
     elif out.is_dir():
-        target = unused_path(out, manual_backup_name(datetime.now()))
+        target = unused_path(out, manual_backup_name(database, datetime.now()))
     else:
         target = out
     if target.exists():

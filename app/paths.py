@@ -27,9 +27,9 @@ def default_database_path() -> Path:
     return data_dir() / DATABASE_FILE_NAME
 
 
-def backup_dir_for(database_path: Path) -> Path:
-    """Backups sit beside the database they copy, so `--db` files keep their own."""
-    return database_path.resolve().parent / "backups"
+def lock_path_for(database_path: Path) -> Path:
+    """The window's single-instance lock file, beside the database it guards."""
+    return database_path.with_name(database_path.name + ".lock")
 
 
 def log_dir() -> Path:

@@ -83,7 +83,7 @@ def _lock(database_path: Path) -> InstanceLock | None:
             "Nothing was changed.",
         )
         return None
-    lock = InstanceLock(database_path)
+    lock = InstanceLock(paths.lock_path_for(database_path))
     if lock.acquire():
         return lock
     if lock.held_by_another:

@@ -114,6 +114,10 @@ def open_database(path: Path) -> DukanDatabase:
     return db
 
 
+def sqlite_library_version() -> str:
+    return sqlite3.sqlite_version
+
+
 def schema_version() -> int:
     """The `user_version` of the database the proxy points at: the last migration applied."""
     return int(database_proxy.execute_sql("PRAGMA user_version").fetchone()[0])

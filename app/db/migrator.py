@@ -17,6 +17,7 @@ from pathlib import Path
 from app import __version__
 from app.db.backup import (
     BackupError,
+    backup_dir_for,
     prune_upgrade_backups,
     unused_path,
     upgrade_backup_name,
@@ -27,7 +28,6 @@ from app.db.fingerprint import schema_fingerprint
 from app.db.migration_files import MigrationFile, MigrationFileError, load_migrations
 from app.db.sql_functions import register_migration_functions
 from app.db.sqlite_files import is_damaged_file_error, open_read_only, quick_check
-from app.paths import backup_dir_for
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +134,11 @@ class _Heartbeat:
             self._started = self._last = time.monotonic()
             if self._callback is not None:
                 self._callback(self._current)
+
+    def say(self, message: str) -> None:
+        """A new message within the current step."""
+        current = self._current or Progress(0, 0, "")
+        self.announce(current.step, current.total, message)
 
     def _run(self) -> None:
         callback = self._callback
@@ -357,9 +362,9 @@ class Migrator:
             for migration in todo:
                 step = int(back_up) + len(applied) + 1
                 heartbeat.announce(step, total, f"Applying {migration.file_name}")
-                applied.append(self._apply(conn, migration, backup_path))
-            heartbeat.announce(total, total, "Checking the upgraded database")
-            self._verify(conn, state.version + len(todo), backup_path)
+                final = migration is todo[-1]
+                applied.append(self._apply(conn, migration, backup_path, heartbeat, final=final))
+            heartbeat.announce(total, total, "Writing the upgraded database to disk")
         finally:
             # Closing checkpoints the WAL into the file: on a big upgrade that takes a while,
             # so it happens while the heartbeat still runs.
@@ -391,10 +396,10 @@ class Migrator:
 
     def _backup(self, state: DatabaseState) -> Path:
         folder = backup_dir_for(state.path)
-        target = unused_path(folder, upgrade_backup_name(state.version, self._now()))
+        target = unused_path(folder, upgrade_backup_name(state.path, state.version, self._now()))
         try:
             backup = write_backup(state.path, target)
-            prune_upgrade_backups(folder, KEEP_UPGRADE_BACKUPS, newest=backup)
+            prune_upgrade_backups(state.path, KEEP_UPGRADE_BACKUPS, newest=backup)
         except (BackupError, OSError) as error:
             raise MigrationFailed(
                 f"Could not write the backup that must come before an upgrade: {error}. "
@@ -415,13 +420,23 @@ class Migrator:
         register_migration_functions(conn)
 
     def _apply(
-        self, conn: sqlite3.Connection, migration: MigrationFile, backup_path: Path | None
+        self,
+        conn: sqlite3.Connection,
+        migration: MigrationFile,
+        backup_path: Path | None,
+        heartbeat: _Heartbeat,
+        *,
+        final: bool,
     ) -> AppliedStep:
         """One migration, one `BEGIN IMMEDIATE` transaction, foreign keys off around it.
 
         Foreign keys are off for every migration, not only rebuilds: a forgotten flag on a
         rebuild would let `DROP TABLE debts` cascade into `payment_history`. `foreign_key_check`
         before commit keeps the guarantee the pragma would have given.
+
+        The result is verified before it commits (schema equal to a fresh file's at this
+        version; on the last migration also `quick_check`), so a failed check is undone with
+        the migration instead of being found afterwards in a file already marked upgraded.
         """
         started = time.monotonic()
         statement = "BEGIN IMMEDIATE"
@@ -445,6 +460,19 @@ class Migrator:
                 raise MigrationError(
                     f"{len(violations)} broken references, first {table} row {rowid} -> {parent}"
                 )
+            statement = "comparing the schema with a fresh database"
+            difference = self.schema_difference(conn, migration.version)
+            if difference:
+                raise MigrationError(
+                    f"the result would differ from a fresh database at version "
+                    f"{migration.version} ({difference})"
+                )
+            if final:
+                statement = "PRAGMA quick_check"
+                heartbeat.say("Checking the upgraded database")
+                problems = quick_check(conn)
+                if problems:
+                    raise MigrationError(f"the upgraded file failed its check: {problems[0]}")
             statement = "recording the migration"
             duration_ms = int((time.monotonic() - started) * 1000)
             conn.execute(
@@ -477,7 +505,14 @@ class Migrator:
                 backup_path=backup_path,
             ) from error
         finally:
-            _set_foreign_keys(conn, enabled=True)
+            # Never raise from here: that would hide the error being reported.
+            foreign_keys_on = _foreign_keys_restored(conn)
+        if not foreign_keys_on:
+            raise MigrationFailed(
+                f"Migration {migration.file_name} was applied, but foreign keys could not be "
+                "turned back on for this connection.",
+                backup_path=backup_path,
+            )
         self._hook(migration.version, AFTER_COMMIT)
         log.info("applied %s in %d ms", migration.file_name, duration_ms)
         return AppliedStep(migration.version, migration.file_name, duration_ms)
@@ -486,17 +521,19 @@ class Migrator:
         if self._on_statement is not None:
             self._on_statement(version, statement_number)
 
-    def _verify(self, conn: sqlite3.Connection, version: int, backup_path: Path | None) -> None:
-        problems = quick_check(conn)
-        if not problems and conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
-            problems = ["broken references (foreign_key_check)"]
-        if not problems and schema_fingerprint(conn) != self.fresh_fingerprint(version):
-            problems = [f"its schema differs from a fresh database at version {version}"]
-        if problems:
-            raise MigrationFailed(
-                f"The upgraded database did not pass its check: {problems[0]}.",
-                backup_path=backup_path,
-            )
+    def schema_difference(self, conn: sqlite3.Connection, version: int) -> str:
+        """How the schema seen by `conn` differs from a fresh one at `version`; "" if equal."""
+        actual, fresh = schema_fingerprint(conn), self.fresh_fingerprint(version)
+        parts = [
+            *(f"unexpected {key}" for key in sorted(actual.keys() - fresh.keys())),
+            *(f"missing {key}" for key in sorted(fresh.keys() - actual.keys())),
+            *(
+                f"changed {key}"
+                for key in sorted(actual.keys() & fresh.keys())
+                if actual[key] != fresh[key]
+            ),
+        ]
+        return ", ".join(parts)
 
     def fresh_fingerprint(self, version: int) -> dict[str, object]:
         """The schema a brand-new file has at `version`, built in memory from the same files."""
@@ -510,6 +547,15 @@ class Migrator:
             return schema_fingerprint(conn)
         finally:
             conn.close()
+
+
+def _foreign_keys_restored(conn: sqlite3.Connection) -> bool:
+    try:
+        _set_foreign_keys(conn, enabled=True)
+    except (sqlite3.Error, MigrationError):
+        log.exception("foreign keys could not be turned back on")
+        return False
+    return True
 
 
 def _set_foreign_keys(conn: sqlite3.Connection, *, enabled: bool) -> None:

@@ -22,24 +22,46 @@ def is_damaged_file_error(error: sqlite3.Error) -> bool:
     return code is not None and code & 0xFF in (SQLITE_CORRUPT, SQLITE_NOTADB)
 
 
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(read_only_uri(path), uri=True, isolation_level=None)
+def _connect(path: Path, *, immutable: bool) -> sqlite3.Connection:
+    return sqlite3.connect(read_only_uri(path, immutable=immutable), uri=True, isolation_level=None)
+
+
+def _sidecar(path: Path, suffix: str) -> Path:
+    return path.with_name(path.name + suffix)
+
+
+def _connect_read_only(path: Path, *, quiet: bool) -> sqlite3.Connection:
+    wal, journal = _sidecar(path, "-wal"), _sidecar(path, "-journal")
+    if quiet and not wal.exists() and not journal.exists():
+        # No -wal and no -journal: nobody has the file open and every commit is in it. Read as
+        # immutable, SQLite creates no -wal/-shm beside it, so a refused file stays as found.
+        return _connect(path, immutable=True)
+    conn = _connect(path, immutable=False)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
         conn.close()
-        # A WAL file in a folder we may not write cannot get its -shm index, even to read.
-        # Nobody can be writing it there either, so reading it as immutable is safe.
         if is_damaged_file_error(error) or os.access(path.resolve().parent, os.W_OK):
             raise
-        conn = sqlite3.connect(read_only_uri(path, immutable=True), uri=True, isolation_level=None)
+        # A WAL file in a folder we may not write cannot get its -shm index, even to read.
+        # Reading it as immutable is right only if no commit waits in its -wal.
+        if wal.exists() and wal.stat().st_size > 0:
+            raise sqlite3.OperationalError(
+                f"{path.name} has changes in {wal.name} that cannot be read in a read-only "
+                "folder; copy the folder somewhere writable and use the copy"
+            ) from error
+        return _connect(path, immutable=True)
     return conn
 
 
 @contextlib.contextmanager
-def open_read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    """A connection that cannot write a byte of the file, for inspecting before deciding."""
-    conn = _connect_read_only(path)
+def open_read_only(path: Path, *, quiet: bool = True) -> Iterator[sqlite3.Connection]:
+    """A connection that cannot change the file, for inspecting before deciding.
+
+    `quiet` also avoids creating `-wal`/`-shm` files when nobody has the file open; a
+    long read that must see a writer starting meanwhile (a backup) passes False.
+    """
+    conn = _connect_read_only(path, quiet=quiet)
     try:
         yield conn
     finally:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from app.db.backup import BackupError, manual_backup_name, unused_path, write_backup
-from app.db.database import schema_version
-from app.paths import backup_dir_for
+from app.db.backup import (
+    BackupError,
+    backup_dir_for,
+    manual_backup_name,
+    unused_path,
+    write_backup,
+)
+from app.db.database import schema_version, sqlite_library_version
 from app.services.errors import ServiceError
 
 # (pages copied, pages in all)
@@ -29,14 +33,16 @@ class MaintenanceService:
 
     @staticmethod
     def sqlite_version() -> str:
-        return sqlite3.sqlite_version
+        return sqlite_library_version()
 
     def backup_now(self, progress: BackupProgress | None = None) -> Path:
         """A verified copy in the backup folder; safe to call from a worker thread.
 
         It reads through its own connection, so the till can keep selling while it runs.
         """
-        target = unused_path(self.backup_folder, manual_backup_name(datetime.now()))
+        target = unused_path(
+            self.backup_folder, manual_backup_name(self.database_path, datetime.now())
+        )
         try:
             return write_backup(self.database_path, target, progress)
         except BackupError as error:

@@ -22,15 +22,17 @@ class _Worker(QObject):
     def __init__(self, job: Callable[[ReportProgress], Any]) -> None:
         super().__init__()
         self._job = job
+        # Also kept here: if the application quits first, the signal is never delivered, but
+        # the caller still reads the outcome once the thread has finished.
+        self.outcome: object = None
 
     @Slot()
     def run(self) -> None:
-        outcome: object
         try:
-            outcome = self._job(self.progressed.emit)
+            self.outcome = self._job(self.progressed.emit)
         except Exception as error:  # noqa: BLE001 - handed back to the GUI thread and re-raised
-            outcome = _Raised(error)
-        self.finished.emit(outcome)
+            self.outcome = _Raised(error)
+        self.finished.emit(self.outcome)
 
 
 class _Raised:
@@ -46,7 +48,6 @@ class _Receiver(QObject):
         self._dialog = dialog
         self._loop = loop
         self.done = False
-        self.outcome: object = None
 
     @Slot(int, int, str)
     def on_progress(self, step: int, total: int, message: str) -> None:
@@ -55,9 +56,8 @@ class _Receiver(QObject):
         self._dialog.setLabelText(message)
 
     @Slot(object)
-    def on_finished(self, outcome: object) -> None:
+    def on_finished(self, _outcome: object) -> None:
         self.done = True
-        self.outcome = outcome
         self._loop.quit()
 
 
@@ -69,6 +69,10 @@ def run_with_progress(parent: QWidget | None, title: str, job: Callable[[ReportP
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(SHOW_DIALOG_AFTER_MS)
     dialog.setMinimumWidth(420)
+    # Reaching the last step must not hide the dialog: that step (a check, the final write)
+    # can be the longest of all.
+    dialog.setAutoReset(False)
+    dialog.setAutoClose(False)
     loop = QEventLoop()
     receiver = _Receiver(dialog, loop)
     worker = _Worker(job)
@@ -83,11 +87,13 @@ def run_with_progress(parent: QWidget | None, title: str, job: Callable[[ReportP
         if not receiver.done:
             loop.exec()
     finally:
+        # Whatever ended the loop (the job, or the application quitting), the job finishes:
+        # a half-done upgrade or backup is never abandoned.
         thread.quit()
         thread.wait()
         dialog.close()
         dialog.deleteLater()
-    outcome = receiver.outcome
+    outcome = worker.outcome
     if isinstance(outcome, _Raised):
         raise outcome.error
     return outcome  # type: ignore[return-value]

@@ -7,15 +7,11 @@ from pathlib import Path
 from PySide6.QtCore import QLockFile
 
 
-def lock_path_for(database_path: Path) -> Path:
-    return database_path.with_name(database_path.name + ".lock")
-
-
 class InstanceLock:
     """A `QLockFile` beside the database; Qt removes it when the owning process is dead."""
 
-    def __init__(self, database_path: Path) -> None:
-        self.path = lock_path_for(database_path)
+    def __init__(self, lock_path: Path) -> None:
+        self.path = lock_path
         self._lock = QLockFile(str(self.path))
         # The default 30 s would call a shop's all-day session stale; only a dead owner is.
         self._lock.setStaleLockTime(0)

@@ -133,8 +133,9 @@ def test_unused_path_counts_up_when_a_name_is_taken(tmp_path: Path) -> None:
 
 def test_backup_names_carry_version_and_second() -> None:
     moment = datetime(2024, 3, 5, 4, 7, 9)
-    assert upgrade_backup_name(7, moment) == "dukan-v007-20240305-040709.db"
-    assert manual_backup_name(moment) == "dukan-backup-20240305-040709.db"
+    assert upgrade_backup_name(Path("dukan.db"), 7, moment) == "dukan-v007-20240305-040709.db"
+    assert manual_backup_name(Path("dukan.db"), moment) == "dukan-backup-20240305-040709.db"
+    assert upgrade_backup_name(Path("/x/demo.db"), 10, moment) == "demo-v010-20240305-040709.db"
 
 
 def _backup_file(folder: Path, name: str, hours_ago: float) -> Path:
@@ -146,6 +147,8 @@ def _backup_file(folder: Path, name: str, hours_ago: float) -> Path:
 
 
 def test_pruning_keeps_the_newest_by_modification_time(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
     # Names deliberately disagree with age: only the modification time may decide.
     ages = {
         "dukan-v003-20240101-000000.db": 5,
@@ -155,21 +158,21 @@ def test_pruning_keeps_the_newest_by_modification_time(tmp_path: Path) -> None:
         "dukan-v005-20240201-000000-2.db": 3,
     }
     for name, age in ages.items():
-        _backup_file(tmp_path, name, age)
-    just_written = _backup_file(tmp_path, "dukan-v010-20240701-000000.db", 0)
-    manual = tmp_path / "dukan-backup-20200101-000000.db"
+        _backup_file(folder, name, age)
+    just_written = _backup_file(folder, "dukan-v010-20240701-000000.db", 0)
+    manual = folder / "dukan-backup-20200101-000000.db"
     manual.write_bytes(b"manual")
-    other = tmp_path / "notes.txt"
+    other = folder / "notes.txt"
     other.write_text("keep me")
 
-    removed = prune_upgrade_backups(tmp_path, 3, newest=just_written)
+    removed = prune_upgrade_backups(tmp_path / "dukan.db", 3, newest=just_written)
 
     assert sorted(p.name for p in removed) == [
         "dukan-v003-20240101-000000.db",
         "dukan-v005-20240201-000000-2.db",
         "dukan-v009-20230101-000000.db",
     ]
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir()) == [
         "dukan-backup-20200101-000000.db",
         "dukan-v001-20240601-000000.db",
         "dukan-v002-20240301-000000.db",
@@ -180,25 +183,43 @@ def test_pruning_keeps_the_newest_by_modification_time(tmp_path: Path) -> None:
 
 
 def test_pruning_never_removes_the_backup_just_written(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
     """After the clock went back, the newest backup has the oldest timestamp of all."""
     for number in range(6):
-        _backup_file(tmp_path, f"dukan-v00{number + 1}-20990101-00000{number}.db", -1_000 - number)
-    just_written = _backup_file(tmp_path, "dukan-v007-20000101-000000.db", 200_000)
+        _backup_file(folder, f"dukan-v00{number + 1}-20990101-00000{number}.db", -1_000 - number)
+    just_written = _backup_file(folder, "dukan-v007-20000101-000000.db", 200_000)
 
-    removed = prune_upgrade_backups(tmp_path, 2, newest=just_written)
+    removed = prune_upgrade_backups(tmp_path / "dukan.db", 2, newest=just_written)
 
     assert just_written.exists()
     assert just_written not in removed
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir()) == [
         "dukan-v006-20990101-000005.db",
         "dukan-v007-20000101-000000.db",
     ]
 
 
 def test_pruning_with_few_backups_removes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
     paths = [
-        _backup_file(tmp_path, f"dukan-v00{number + 1}-20240101-00000{number}.db", 3 - number)
+        _backup_file(folder, f"dukan-v00{number + 1}-20240101-00000{number}.db", 3 - number)
         for number in range(3)
     ]
-    assert prune_upgrade_backups(tmp_path, 5, newest=paths[-1]) == []
-    assert sorted(tmp_path.iterdir()) == paths
+    assert prune_upgrade_backups(tmp_path / "dukan.db", 5, newest=paths[-1]) == []
+    assert sorted(folder.iterdir()) == paths
+
+
+def test_pruning_leaves_other_databases_backups_alone(tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    demo = [_backup_file(folder, f"demo-v00{n}-20240101-00000{n}.db", 10 + n) for n in range(1, 4)]
+    similar = _backup_file(folder, "dukan-v2-v001-20240101-000000.db", 50)
+    just_written = _backup_file(folder, "dukan-v010-20240701-000000.db", 0)
+    older = _backup_file(folder, "dukan-v009-20240601-000000.db", 5)
+
+    removed = prune_upgrade_backups(tmp_path / "dukan.db", 1, newest=just_written)
+
+    assert removed == [older]
+    assert all(path.exists() for path in [*demo, similar, just_written])

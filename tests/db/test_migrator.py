@@ -468,7 +468,10 @@ def test_dry_run_reports_the_steps_and_leaves_the_file_alone(
     assert sha256(path) == before
     assert header(path)[0] == 5
     assert not (path.parent / "backups").exists()
-    assert "Checking" in seen[-1].message
+    assert [p.message for p in seen[-2:]] == [
+        "Checking the upgraded database",
+        "Writing the upgraded database to disk",
+    ]
 
 
 def test_dry_run_on_a_new_file_creates_nothing(tmp_path: Path, migrator: Migrator) -> None:
@@ -572,7 +575,7 @@ def test_progress_counts_every_step_in_order(
     seen: list[Progress] = []
     migrator.migrate(path, progress=seen.append)
 
-    total = (LATEST - 7) + 2  # backup, each migration, the final check
+    total = (LATEST - 7) + 2  # backup, each migration, writing to disk
     assert {p.total for p in seen} == {total}
     steps = [p.step for p in seen]
     assert steps == sorted(steps)
@@ -581,7 +584,9 @@ def test_progress_counts_every_step_in_order(
     firsts = {p.step: p.message for p in reversed(seen)}
     files = [m.file_name for m in load_migrations(migrations_dir())[7:]]
     assert [firsts[step] for step in range(2, total)] == [f"Applying {f}" for f in files]
-    assert "Checking" in seen[-1].message
+    assert seen[-2].message == "Checking the upgraded database"
+    assert seen[-2].step == total - 1  # checked inside the last migration, before it commits
+    assert seen[-1].message == "Writing the upgraded database to disk"
 
 
 def test_progress_on_a_new_file_has_no_backup_step(tmp_path: Path, migrator: Migrator) -> None:
@@ -590,7 +595,10 @@ def test_progress_on_a_new_file_has_no_backup_step(tmp_path: Path, migrator: Mig
     assert list(dict.fromkeys(p.step for p in seen)) == list(range(1, LATEST + 2))
     assert all(p.total == LATEST + 1 for p in seen)
     assert "Backing up" not in " ".join(p.message for p in seen)
-    assert "Checking" in seen[-1].message
+    assert [p.message for p in seen[-2:]] == [
+        "Checking the upgraded database",
+        "Writing the upgraded database to disk",
+    ]
 
 
 # ----- table rebuilds ------------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QProgressDialog
 from pytestqt.qtbot import QtBot
 
 from app.ui.background import ReportProgress, run_with_progress
@@ -30,3 +32,24 @@ def test_an_error_in_the_job_is_raised_in_the_caller(qtbot: QtBot) -> None:
 
     with pytest.raises(ValueError, match="the disk is full"):
         run_with_progress(None, "Working…", job)
+
+
+def test_the_dialog_stays_up_through_the_last_step(qtbot: QtBot) -> None:
+    """Qt hides a progress dialog at its maximum; the last step may still take a while."""
+    at_last_step = threading.Event()
+
+    def job(report: ReportProgress) -> None:
+        report(3, 3, "Checking the upgraded database")
+        at_last_step.wait(timeout=5)  # the job is still busy with its last step
+
+    def watch() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, QProgressDialog) and widget.value() == 3:
+                at_last_step.set()
+
+    timer = QTimer()
+    timer.timeout.connect(watch)
+    timer.start(1)
+    run_with_progress(None, "Working…", job)
+    timer.stop()
+    assert at_last_step.is_set(), "the dialog reset itself on reaching the last step"

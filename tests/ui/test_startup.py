@@ -21,9 +21,10 @@ from app import paths
 from app.db.migration_files import lock_text, scan_migrations
 from app.db.migrator import Migrator
 from app.main import StartedWindow, start_window
+from app.paths import lock_path_for
 from app.startup import EXIT_STARTUP_FAILED
 from app.ui.crash_handler import install_exception_hook
-from app.ui.instance_lock import InstanceLock, lock_path_for
+from app.ui.instance_lock import InstanceLock
 from app.ui.main_window import MainWindow
 from tests.ui.conftest import PromptRecorder
 
@@ -78,7 +79,7 @@ def test_a_second_instance_is_refused_without_writing(
     started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
-    first = InstanceLock(database_path)
+    first = InstanceLock(lock_path_for(database_path))
     assert first.acquire()
     before = _sha256(database_path)
     try:
@@ -150,11 +151,11 @@ def test_a_failing_migration_shows_the_error_and_not_the_window(
     message = recorded_prompts.texts()
     assert "010_create_open_debts_view_and_indexes.sql" in message
     assert "no_such_table" in message
-    assert "dukan-v009-" in message  # the backup path
+    assert "shop-v009-" in message  # the backup path
     assert "dukan.log" in message
     assert _user_version(database) == 9
     # The lock was released: the next start may retry.
-    assert InstanceLock(database).acquire()
+    assert InstanceLock(lock_path_for(database)).acquire()
 
 
 def test_a_newer_database_is_refused_and_left_byte_identical(
