@@ -29,6 +29,7 @@ from app.db.migrator import (
     Progress,
 )
 from app.db.sqlite_files import open_read_only
+from app.lock_file import lock_owner
 from app.logs import configure_logging
 
 log = logging.getLogger(__name__)
@@ -144,6 +145,14 @@ def _migrate(
 ) -> int:
     if target is not None and not 1 <= target <= migrator.latest_version:
         parser.error(f"--to must be between 1 and {migrator.latest_version}")
+    owner = None if dry_run else lock_owner(paths.lock_path_for(database))
+    if owner is not None:
+        _err(
+            f"Refused: Dukan is open on {database} (process {owner}). Close it, then run "
+            "migrate again; the window upgrades the file itself when it starts. Nothing was "
+            "changed."
+        )
+        return EXIT_REFUSED
     _out(f"Database: {database}")
     run = migrator.dry_run if dry_run else migrator.migrate
     report = run(database, target=target, progress=_print_progress)

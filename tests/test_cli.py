@@ -20,7 +20,9 @@ import pytest
 
 from app import __version__, cli
 from app.db.migrator import Migrator
-from app.paths import DATA_DIR_VARIABLE, migrations_dir
+from app.paths import DATA_DIR_VARIABLE, lock_path_for, migrations_dir
+from tests.db.bundles import bundle_failing_at_010
+from tests.lock_holder import lock_held_by_another_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 60
@@ -811,3 +813,70 @@ def test_subcommands_never_load_qt(database_path: Path, data_dir: Path) -> None:
     )
     assert result.returncode == 0, output_of(result)
     assert result.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_migrate_is_refused_while_a_window_has_the_database_open(
+    v4_path: Path, data_dir: Path
+) -> None:
+    before = sha256_of(v4_path)
+    with lock_held_by_another_process(lock_path_for(v4_path)) as pid:
+        result = run_cli(data_dir, "migrate", "--db", v4_path)
+    assert result.returncode == 3, output_of(result)
+    assert_no_traceback(result)
+    assert f"Dukan is open on {v4_path} (process {pid})" in result.stderr
+    assert sha256_of(v4_path) == before
+    assert not (v4_path.parent / "backups").exists()
+
+
+@pytest.mark.usefixtures("in_process")
+def test_migrate_fails_with_exit_1_naming_the_migration_backup_and_log(
+    tmp_path: Path, data_dir: Path, migrator: Migrator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    database = tmp_path / "shop.db"
+    migrator.migrate(database, target=9)
+
+    bundle = bundle_failing_at_010(tmp_path / "failing-bundle")
+    code = cli.main(["migrate", "--db", str(database)], migrations_dir=bundle)
+
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "010_create_open_debts_view_and_indexes.sql failed and was undone" in err
+    assert "no such table: main.no_such_table" in err
+    assert f"The backup taken before the upgrade is {tmp_path / 'backups'}" in err
+    assert f"Details are in the log: {data_dir / 'logs' / 'dukan.log'}" in err
+    assert "Traceback" not in err
+    assert user_version(database) == 9
+
+
+@pytest.mark.usefixtures("in_process")
+@pytest.mark.parametrize("command", ["migrate", "status", "check"])
+def test_an_edited_released_migration_is_refused_with_exit_3(
+    tmp_path: Path, v4_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = tmp_path / "edited-bundle"
+    shutil.copytree(migrations_dir(), bundle)
+    with (bundle / "003_create_sales.sql").open("a", encoding="utf-8") as sql:
+        sql.write("-- a harmless-looking edit\n")
+    before = sha256_of(v4_path)
+
+    code = cli.main([command, "--db", str(v4_path)], migrations_dir=bundle)
+
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "003_create_sales.sql was edited after release" in err
+    assert sha256_of(v4_path) == before
+
+
+@pytest.mark.usefixtures("in_process")
+@pytest.mark.parametrize("command", ["migrate", "status"])
+def test_a_missing_released_migration_is_refused_with_exit_3(
+    tmp_path: Path, v4_path: Path, command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bundle = tmp_path / "incomplete-bundle"
+    shutil.copytree(migrations_dir(), bundle)
+    (bundle / "006_create_payment_history.sql").unlink()
+
+    code = cli.main([command, "--db", str(v4_path)], migrations_dir=bundle)
+
+    assert code == 3
+    assert "migration 006 is missing" in capsys.readouterr().err

@@ -202,12 +202,12 @@ class Migrator:
     def inspect(self, path: Path) -> DatabaseState:
         """What version the file is at, refusing files it must not upgrade. Writes nothing."""
         migrations = self.migrations
-        if not path.exists() or path.stat().st_size == 0:
-            return DatabaseState(path, 0, True, 0)
-        if not path.is_file():
-            raise _refuse(f"{path} is a folder, not a database file.")
-        size = path.stat().st_size
         try:
+            if not path.exists() or path.stat().st_size == 0:
+                return DatabaseState(path, 0, True, 0)
+            if not path.is_file():
+                raise _refuse(f"{path} is a folder, not a database file.")
+            size = path.stat().st_size
             with open_read_only(path) as conn:
                 return self._inspect_open(path, conn, size, migrations)
         except sqlite3.Error as error:
@@ -217,6 +217,10 @@ class Migrator:
                     "changed. Open the right file, or restore a backup."
                 ) from error
             raise _refuse(f"{path} cannot be read ({error}). Nothing was changed.") from error
+        except OSError as error:
+            raise _refuse(
+                f"{path} cannot be read ({error.strerror}). Nothing was changed."
+            ) from error
 
     def _inspect_open(
         self, path: Path, conn: sqlite3.Connection, size: int, migrations: list[MigrationFile]
@@ -329,8 +333,18 @@ class Migrator:
         back_up = back_up and not state.is_new
         if not state.is_new:
             self._preflight(state)
-        with _Heartbeat(progress) as heartbeat:
-            backup_path, steps = self._upgrade_steps(path, state, todo, heartbeat, back_up=back_up)
+        try:
+            with _Heartbeat(progress) as heartbeat:
+                backup_path, steps = self._upgrade_steps(
+                    path, state, todo, heartbeat, back_up=back_up
+                )
+        except (sqlite3.Error, OSError) as error:
+            # Each migration commits on its own, so the file is at some whole version.
+            log.exception("upgrade of %s stopped", path)
+            raise MigrationFailed(
+                f"The upgrade of {path} stopped: {error}. The file is at a whole version "
+                "(each step commits or not at all); Dukan continues at the next start."
+            ) from error
         log.info("migrated %s from %d to %d", path, state.version, goal)
         return MigrationReport(path, state.version, goal, steps, backup_path)
 
@@ -373,15 +387,24 @@ class Migrator:
 
     def _preflight(self, state: DatabaseState) -> None:
         """Before the first write: the whole file is sound, and the disk has room to work."""
-        with open_read_only(state.path) as conn:
-            # quick_check (done by inspect) skips index/table agreement; an upgrade rewrites
-            # tables, so it gets the full check, once.
-            damage = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        try:
+            self._check_room(state)
+            with open_read_only(state.path) as conn:
+                # quick_check (done by inspect) skips index/table agreement; an upgrade
+                # rewrites tables, so it gets the full check, once.
+                damage = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+        except (sqlite3.Error, OSError) as error:
+            raise _refuse(
+                f"{state.path} could not be checked before the upgrade ({error}). Nothing was "
+                "changed."
+            ) from error
         if damage != ["ok"]:
             raise _refuse(
                 f"{state.path} failed its integrity check ({damage[0]}). Nothing was changed; "
                 "restore a backup."
             )
+
+    def _check_room(self, state: DatabaseState) -> None:
         folder = state.path.resolve().parent
         wal = state.path.with_name(state.path.name + "-wal")
         in_use = state.size_bytes + (wal.stat().st_size if wal.exists() else 0)

@@ -36,11 +36,13 @@ def _connect_read_only(path: Path, *, quiet: bool) -> sqlite3.Connection:
         # No -wal and no -journal: nobody has the file open and every commit is in it. Read as
         # immutable, SQLite creates no -wal/-shm beside it, so a refused file stays as found.
         return _connect(path, immutable=True)
-    conn = _connect(path, immutable=False)
+    conn: sqlite3.Connection | None = None
     try:
+        conn = _connect(path, immutable=False)
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.Error as error:
-        conn.close()
+        if conn is not None:
+            conn.close()
         if is_damaged_file_error(error) or os.access(path.resolve().parent, os.W_OK):
             raise
         # A WAL file in a folder we may not write cannot get its -shm index, even to read.

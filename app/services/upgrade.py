@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.db.migrator import MigrationFailed, MigrationRefused, Migrator, Progress
+from app.db.migrator import MigrationError, MigrationFailed, MigrationRefused, Migrator, Progress
 
 # (step, steps in all, message)
 UpgradeProgress = Callable[[int, int, str], None]
@@ -41,4 +41,6 @@ class DatabaseUpgrade:
             return UpgradeOutcome(False, 0, 0, None, str(refusal), refused=True)
         except MigrationFailed as failure:
             return UpgradeOutcome(False, 0, 0, failure.backup_path, str(failure))
+        except MigrationError as error:
+            return UpgradeOutcome(False, 0, 0, None, str(error))
         return UpgradeOutcome(True, report.from_version, report.to_version, report.backup_path)

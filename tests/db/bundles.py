@@ -40,3 +40,15 @@ def add_migration(folder: Path, file_name: str, sql: str) -> Path:
     path.write_text(sql, "utf-8")
     relock(folder)
     return path
+
+
+def bundle_failing_at_010(target: Path) -> Path:
+    """The real migrations with 010 replaced by one whose second statement fails at run time."""
+    folder = copy_bundle(target, upto=9)
+    add_migration(
+        folder,
+        "010_create_open_debts_view_and_indexes.sql",
+        "CREATE INDEX idx_sales_sold_at ON sales(sold_at);\n"
+        "CREATE INDEX idx_missing ON no_such_table(id);\n",
+    )
+    return folder

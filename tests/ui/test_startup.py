@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -18,7 +17,6 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app import paths
-from app.db.migration_files import lock_text, scan_migrations
 from app.db.migrator import Migrator
 from app.main import StartedWindow, start_window
 from app.paths import lock_path_for
@@ -26,6 +24,8 @@ from app.startup import EXIT_STARTUP_FAILED
 from app.ui.crash_handler import install_exception_hook
 from app.ui.instance_lock import InstanceLock
 from app.ui.main_window import MainWindow
+from tests.db.bundles import bundle_failing_at_010
+from tests.lock_holder import lock_held_by_another_process
 from tests.ui.conftest import PromptRecorder
 
 
@@ -79,13 +79,9 @@ def test_a_second_instance_is_refused_without_writing(
     started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
-    first = InstanceLock(lock_path_for(database_path))
-    assert first.acquire()
     before = _sha256(database_path)
-    try:
+    with lock_held_by_another_process(lock_path_for(database_path)):
         result = start_window(database_path)
-    finally:
-        first.release()
     assert result == EXIT_STARTUP_FAILED
     assert recorded_prompts.titles() == ["Dukan is already open"]
     assert "already open" in recorded_prompts.texts()
@@ -118,19 +114,6 @@ def test_a_lock_left_by_a_killed_process_is_recovered(
     assert result.window.isVisible()
 
 
-def _broken_bundle(tmp_path: Path) -> Path:
-    """The real migrations, with 010 replaced by one that fails at its second statement."""
-    bundle = tmp_path / "broken-migrations"
-    shutil.copytree(paths.migrations_dir(), bundle)
-    (bundle / "010_create_open_debts_view_and_indexes.sql").write_text(
-        "CREATE INDEX idx_sales_sold_at ON sales(sold_at);\n"
-        "CREATE INDEX idx_missing ON no_such_table(id);\n",
-        "utf-8",
-    )
-    (bundle / "migrations.lock").write_text(lock_text(scan_migrations(bundle)), "utf-8")
-    return bundle
-
-
 def test_a_failing_migration_shows_the_error_and_not_the_window(
     qtbot: QtBot,
     tmp_path: Path,
@@ -140,7 +123,7 @@ def test_a_failing_migration_shows_the_error_and_not_the_window(
 ) -> None:
     database = tmp_path / "shop.db"
     Migrator(paths.migrations_dir()).migrate(database, target=9)
-    broken = _broken_bundle(tmp_path)
+    broken = bundle_failing_at_010(tmp_path / "broken-migrations")
     monkeypatch.setattr(paths, "migrations_dir", lambda: broken)
 
     result = start_window(database)
