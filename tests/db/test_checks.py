@@ -10,7 +10,6 @@ import pytest
 
 from app.db.checks import (
     LEDGER_RULES,
-    MAX_LISTED_PER_CHECK,
     Violation,
     all_violations,
     integrity_violations,
@@ -178,14 +177,25 @@ def test_a_dangling_reference_written_with_foreign_keys_off(conn: sqlite3.Connec
     assert reference_violations(conn) == [expected]
 
 
-def test_long_lists_are_cut_with_an_exact_count(conn: sqlite3.Connection) -> None:
-    extra = 7
-    for _ in range(MAX_LISTED_PER_CHECK + extra):
-        insert(conn, "INSERT INTO sales (total, paid) VALUES (100, 0)")
+def test_every_violation_is_listed(conn: sqlite3.Connection) -> None:
+    sale_ids = [insert(conn, "INSERT INTO sales (total, paid) VALUES (100, 0)") for _ in range(57)]
     found = ledger_violations(conn, LATEST)
-    assert len(found) == MAX_LISTED_PER_CHECK + 1
-    assert {v.check for v in found} == {SALE_TOTAL}
-    assert found[-1].detail == f"… and {extra} more"
+    assert [v.detail for v in found] == [
+        f"sale {sale_id}: total 100 but items add up to 0" for sale_id in sale_ids
+    ]
+
+
+def test_an_old_file_is_checked_by_the_rules_its_tables_allow(
+    populated_copy: PopulatedCopy,
+) -> None:
+    connection = sqlite3.connect(populated_copy(4))
+    try:
+        connection.execute("INSERT INTO sales (total, paid) VALUES (300, 500)")
+        details = {v.detail for v in all_violations(connection, 4)}
+    finally:
+        connection.close()
+    assert any(d.endswith(": total 300 but items add up to 0") for d in details)
+    assert any(d.endswith(": paid 500 of a total of 300") for d in details)
 
 
 def test_ledger_rules_wait_for_the_tables_they_read(populated_copy: PopulatedCopy) -> None:
