@@ -28,6 +28,7 @@ from app.db.migrator import (
     Migrator,
     Progress,
 )
+from app.db.restore import RestoreError, restore_and_upgrade
 from app.db.sqlite_files import open_read_only
 from app.lock_file import lock_owner
 from app.logs import configure_logging
@@ -40,7 +41,7 @@ EXIT_USAGE = 2
 EXIT_REFUSED = 3
 EXIT_VIOLATIONS = 4
 
-COMMANDS = ("migrate", "status", "check", "backup", "selftest")
+COMMANDS = ("migrate", "status", "check", "backup", "restore", "selftest")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -76,6 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
     backup = sub.add_parser("backup", help="write a verified backup copy")
     database_option(backup)
     backup.add_argument("--out", type=Path, metavar="FILE", help="where to write the copy")
+    restore = sub.add_parser(
+        "restore", help="put a backup in the database's place (the current file is kept aside)"
+    )
+    database_option(restore)
+    restore.add_argument(
+        "--backup", type=Path, required=True, metavar="FILE", help="the backup to restore"
+    )
     sub.add_parser("selftest", help="check SQLite, its settings and the bundled migrations")
     return parser
 
@@ -98,6 +106,7 @@ def run(
         "status": lambda: _status(migrator, database),
         "check": lambda: _check(migrator, database),
         "backup": lambda: _backup(database, args.out),
+        "restore": lambda: _restore(migrator, database, args.backup),
         "selftest": lambda: _selftest(migrator),
     }
     try:
@@ -145,19 +154,23 @@ def _migrate(
 ) -> int:
     if target is not None and not 1 <= target <= migrator.latest_version:
         parser.error(f"--to must be between 1 and {migrator.latest_version}")
-    owner = None if dry_run else lock_owner(paths.lock_path_for(database))
-    if owner is not None:
-        _err(
-            f"Refused: Dukan is open on {database} (process {owner}). Close it, then run "
-            "migrate again; the window upgrades the file itself when it starts. Nothing was "
-            "changed."
-        )
+    if not dry_run and _open_in_a_window(database, "migrate"):
         return EXIT_REFUSED
     _out(f"Database: {database}")
     run = migrator.dry_run if dry_run else migrator.migrate
     report = run(database, target=target, progress=_print_progress)
     _report_migration(report)
     return EXIT_OK
+
+
+def _open_in_a_window(database: Path, command: str) -> bool:
+    owner = lock_owner(paths.lock_path_for(database))
+    if owner is not None:
+        _err(
+            f"Refused: Dukan is open on {database} (process {owner}). Close it, then run "
+            f"{command} again. Nothing was changed."
+        )
+    return owner is not None
 
 
 def _report_migration(report: MigrationReport) -> None:
@@ -225,6 +238,28 @@ def _backup(database: Path, out: Path | None) -> int:
         return EXIT_FAILED
     written = write_backup(database, target)
     _out(f"Backup written and verified: {written}")
+    return EXIT_OK
+
+
+def _restore(migrator: Migrator, database: Path, backup: Path) -> int:
+    if _open_in_a_window(database, "restore"):
+        return EXIT_REFUSED
+    if not backup.is_file():
+        _err(f"Refused: there is no backup at {backup}. Nothing was changed.")
+        return EXIT_REFUSED
+    _out(f"Restoring {database} from {backup}")
+    try:
+        restored, upgrade = restore_and_upgrade(
+            migrator, backup, database, now=datetime.now(), progress=_print_progress
+        )
+    except RestoreError as error:
+        _err(f"Failed: {error}. The database was left as it was.")
+        return EXIT_FAILED
+    if restored.set_aside is not None:
+        _out(f"The replaced database is kept at {restored.set_aside}")
+    if upgrade.applied:
+        _out(f"The restored backup was upgraded from version {upgrade.from_version}.")
+    _out(f"Done: {database} is the backup now, at version {upgrade.to_version}.")
     return EXIT_OK
 
 

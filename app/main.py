@@ -48,6 +48,7 @@ def run_window(database: Path | None) -> int:
 def start_window(database: Path | None) -> StartedWindow | int:
     """Open the shop's database, then wire services, app-wide events and tabs into the window."""
     # Qt loads only here, so the subcommands run on machines with no display or Qt libraries.
+    from app.db.migrator import Migrator
     from app.services.maintenance import MaintenanceService
     from app.services.summary import SummaryService
     from app.startup import open_shop
@@ -58,7 +59,7 @@ def start_window(database: Path | None) -> StartedWindow | int:
     if isinstance(shop, int):
         return shop
     services = Services(
-        maintenance=MaintenanceService(shop.database_path),
+        maintenance=MaintenanceService(shop.database_path, Migrator(paths.migrations_dir())),
         summary=SummaryService(),
     )
     events = AppEvents()

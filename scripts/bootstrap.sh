@@ -18,6 +18,8 @@ if command -v dpkg-query >/dev/null 2>&1; then
             || missing="$missing $package"
     done
 fi
+# Debian's own python3 needs python3-venv for `python3 -m venv`.
+python3 -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$missing python3-venv"
 if [ -n "$missing" ]; then
     echo "Installing Debian packages Qt needs:$missing"
     if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
@@ -26,6 +28,15 @@ if [ -n "$missing" ]; then
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
+# Install only when pyproject.toml changed since the last install: the till then starts
+# without a network and without waiting for pip.
+mode="${1:-run}"
+wanted_stamp="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+stamp_matches() { [ -f ".venv/.installed-$1" ] && [ "$(cat ".venv/.installed-$1")" = "$wanted_stamp" ]; }
+if stamp_matches test || { [ "$mode" = "run" ] && stamp_matches run; }; then
+    exit 0
+fi
 extras=""
-[ "${1:-run}" = "test" ] && extras="[test]"
+[ "$mode" = "test" ] && extras="[test]"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".$extras"
+echo "$wanted_stamp" > ".venv/.installed-$mode"

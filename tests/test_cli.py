@@ -880,3 +880,67 @@ def test_a_missing_released_migration_is_refused_with_exit_3(
 
     assert code == 3
     assert "migration 006 is missing" in capsys.readouterr().err
+
+
+# ----- restore ------------------------------------------------------------------------------
+
+
+def test_restore_puts_an_older_backup_in_place_and_upgrades_it(
+    v4_path: Path, data_dir: Path, tmp_path: Path, migrator: Migrator
+) -> None:
+    backup = tmp_path / "kept" / "v4.db"
+    backup.parent.mkdir()
+    shutil.copyfile(v4_path, backup)
+    migrator.migrate(v4_path)  # the shop moved on to the latest version since
+
+    result = run_cli(data_dir, "restore", "--db", v4_path, "--backup", backup)
+
+    assert result.returncode == 0, output_of(result)
+    assert_no_traceback(result)
+    assert "The replaced database is kept at" in result.stdout
+    assert "The restored backup was upgraded from version 4." in result.stdout
+    assert f"at version {migrator.latest_version}" in result.stdout
+    assert user_version(v4_path) == migrator.latest_version
+    (replaced,) = (v4_path.parent / "replaced").iterdir()
+    assert user_version(replaced) == migrator.latest_version
+
+
+@pytest.mark.parametrize("kind", ["missing", "random", "newer"])
+def test_restore_refuses_what_is_not_a_usable_backup(
+    kind: str, database_path: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.db"
+    if kind == "random":
+        backup.write_bytes(os.urandom(8192))
+    elif kind == "newer":
+        shutil.copyfile(database_path, backup)
+        conn = sqlite3.connect(backup)
+        conn.execute("PRAGMA user_version = 77")
+        conn.close()
+    before = sha256_of(database_path)
+
+    result = run_cli(data_dir, "restore", "--db", database_path, "--backup", backup)
+
+    assert result.returncode == 3, output_of(result)
+    assert_no_traceback(result)
+    assert "Refused:" in result.stderr
+    assert sha256_of(database_path) == before
+    assert not (database_path.parent / "replaced").exists()
+
+
+def test_restore_is_refused_while_a_window_has_the_database_open(
+    database_path: Path, data_dir: Path, tmp_path: Path
+) -> None:
+    backup = tmp_path / "backup.db"
+    shutil.copyfile(database_path, backup)
+    with lock_held_by_another_process(lock_path_for(database_path)):
+        result = run_cli(data_dir, "restore", "--db", database_path, "--backup", backup)
+    assert result.returncode == 3, output_of(result)
+    assert "Dukan is open on" in result.stderr
+    assert not (database_path.parent / "replaced").exists()
+
+
+def test_restore_needs_a_backup_argument(data_dir: Path) -> None:
+    result = run_cli(data_dir, "restore")
+    assert result.returncode == 2
+    assert "--backup" in result.stderr

@@ -121,3 +121,9 @@ def sqlite_library_version() -> str:
 def schema_version() -> int:
     """The `user_version` of the database the proxy points at: the last migration applied."""
     return int(database_proxy.execute_sql("PRAGMA user_version").fetchone()[0])
+
+
+def close_connection() -> None:
+    """Close this thread's connection, if open; peewee reopens it on the next query."""
+    if not database_proxy.is_closed():
+        database_proxy.close()

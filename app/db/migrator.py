@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -301,7 +302,11 @@ class Migrator:
         """Run the upgrade on a temporary copy and report timings; `path` stays untouched."""
         state = self.inspect(path)
         self.pending(state, target)
-        with tempfile.TemporaryDirectory(prefix="dukan-dry-run-") as scratch:
+        # Beside the database when possible: same disk, so the space check and the timings
+        # are the real upgrade's (the system temp folder is often a small RAM disk).
+        folder = path.resolve().parent
+        near = folder if os.access(folder, os.W_OK) else None
+        with tempfile.TemporaryDirectory(prefix=".dukan-dry-run-", dir=near) as scratch:
             copy = Path(scratch) / path.name
             if not state.is_new:
                 if progress is not None:

@@ -10,3 +10,4 @@ class AppEvents(QObject):
     customer_saved = Signal(int)  # customer id
     payment_recorded = Signal(int)  # payment id
     backup_written = Signal(str)  # path of the new backup
+    database_restored = Signal(str)  # path of the backup now in the database's place

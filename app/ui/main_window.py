@@ -54,6 +54,8 @@ class MainWindow(QMainWindow):
         self.backup_action = QAction("&Backup now…", self)
         self.backup_action.setShortcut(QKeySequence("Ctrl+B"))
         self.backup_action.triggered.connect(self._on_backup_action_triggered)
+        self.restore_action = QAction("&Restore from backup…", self)
+        self.restore_action.triggered.connect(self._on_restore_action_triggered)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         self.quit_action.triggered.connect(self.close)
@@ -61,12 +63,14 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._on_about_action_triggered)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.backup_action)
+        file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
         file_menu.addAction(self.quit_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
 
         self.database_label = QLabel(self._database_text())
         self.statusBar().addPermanentWidget(self.database_label, 1)
+        events.database_restored.connect(self._on_events_database_restored)
 
     def _database_text(self) -> str:
         maintenance = self._services.maintenance
@@ -111,3 +115,39 @@ class MainWindow(QMainWindow):
             return
         self._events.backup_written.emit(str(written))
         prompts.show_info(self, "Backup written", f"The backup was written and checked:\n{written}")
+
+    def _on_restore_action_triggered(self) -> None:
+        maintenance = self._services.maintenance
+        backup = prompts.choose_backup(self, maintenance.backup_folder)
+        if backup is None:
+            return
+        try:
+            found = maintenance.describe_backup(backup)
+        except ServiceError as error:
+            prompts.show_error(self, "This backup cannot be restored", str(error))
+            return
+        question = (
+            f"Replace the shop's books with the backup saved {found.modified:%d %B %Y at %H:%M} "
+            f"({found.sales} sales, database version {found.version})?\n\n"
+            "Everything recorded after that moment will no longer be in the books. The current "
+            f"file is kept, not deleted, in {maintenance.set_aside_folder}."
+        )
+        if not prompts.confirm(self, "Restore from backup", question, "Restore"):
+            return
+        maintenance.release_database()
+        try:
+            outcome = run_with_progress(
+                self, "Restoring the backup…", lambda report: maintenance.restore(backup, report)
+            )
+        except ServiceError as error:
+            prompts.show_error(self, "Restore failed", str(error))
+            if not maintenance.is_current():
+                # The restored file is in place but not upgraded: only a restart may use it.
+                self.close()
+            return
+        self._events.database_restored.emit(str(backup))
+        kept = f"\nThe replaced file is kept at {outcome.set_aside}." if outcome.set_aside else ""
+        prompts.show_info(self, "Backup restored", f"The books are now those of {backup}.{kept}")
+
+    def _on_events_database_restored(self, _backup: str) -> None:
+        self.database_label.setText(self._database_text())

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 # Message boxes size themselves to their shortest line; long paths then wrap into a column.
 READABLE_WIDTH = "QLabel#qt_msgbox_label { min-width: 460px; }"
@@ -15,6 +17,26 @@ def show_error(parent: QWidget | None, title: str, text: str, details: str = "")
     if details:
         box.setDetailedText(details)
     box.exec()
+
+
+def confirm(parent: QWidget | None, title: str, text: str, action: str) -> bool:
+    """Ask before something that cannot be undone from the window; `action` names the button."""
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.NoButton, parent
+    )
+    box.setStyleSheet(READABLE_WIDTH)
+    go = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.exec()
+    return box.clickedButton() is go
+
+
+def choose_backup(parent: QWidget | None, folder: Path) -> Path | None:
+    chosen, _filter = QFileDialog.getOpenFileName(
+        parent, "Restore from backup", str(folder), "Dukan backups (*.db);;All files (*)"
+    )
+    return Path(chosen) if chosen else None
 
 
 def show_info(parent: QWidget | None, title: str, text: str) -> None:

@@ -8,25 +8,30 @@ from pathlib import Path
 import pytest
 
 from app.db.database import DukanDatabase
+from app.db.migrator import Migrator
 from app.db.tables import Sale
 from app.services.errors import ServiceError
 from app.services.maintenance import MaintenanceService
 
 
-def test_schema_version_and_backup_folder(database: DukanDatabase, database_path: Path) -> None:
-    service = MaintenanceService(database_path)
+def test_schema_version_and_backup_folder(
+    database: DukanDatabase, database_path: Path, migrator: Migrator
+) -> None:
+    service = MaintenanceService(database_path, migrator)
     assert service.schema_version() == 10
     assert service.backup_folder == database_path.parent / "backups"
     assert service.sqlite_version() == sqlite3.sqlite_version
 
 
 def test_backup_now_copies_committed_rows_and_reports_progress(
-    database: DukanDatabase, database_path: Path
+    database: DukanDatabase, database_path: Path, migrator: Migrator
 ) -> None:
     with database.atomic():
         Sale.create(sold_at="2026-03-14 10:00:00", total=0, paid=0, note="Ваня's receipt")
     progress: list[tuple[int, int]] = []
-    written = MaintenanceService(database_path).backup_now(lambda *step: progress.append(step))
+    written = MaintenanceService(database_path, migrator).backup_now(
+        lambda *step: progress.append(step)
+    )
     assert written.parent == database_path.parent / "backups"
     assert written.name.startswith("dukan-backup-")
     assert progress and progress[-1][0] == progress[-1][1] > 0
@@ -39,17 +44,17 @@ def test_backup_now_copies_committed_rows_and_reports_progress(
 
 
 def test_two_backups_in_one_second_get_two_files(
-    database: DukanDatabase, database_path: Path
+    database: DukanDatabase, database_path: Path, migrator: Migrator
 ) -> None:
-    service = MaintenanceService(database_path)
+    service = MaintenanceService(database_path, migrator)
     first, second = service.backup_now(), service.backup_now()
     assert first != second
     assert first.exists() and second.exists()
 
 
 def test_a_failed_backup_raises_a_service_error(
-    database: DukanDatabase, database_path: Path
+    database: DukanDatabase, database_path: Path, migrator: Migrator
 ) -> None:
     (database_path.parent / "backups").write_text("a file where the folder should be")
     with pytest.raises(ServiceError, match="The backup failed"):
-        MaintenanceService(database_path).backup_now()
+        MaintenanceService(database_path, migrator).backup_now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,9 @@ class PromptRecorder:
     """Stands in for `app.ui.prompts`: records what the operator would have been shown."""
 
     shown: list[tuple[str, str, str]] = field(default_factory=list)
+    # What the operator answers when asked.
+    confirm_answer: bool = True
+    chosen_backup: Path | None = None
 
     def titles(self) -> list[str]:
         return [title for _kind, title, _text in self.shown]
@@ -36,4 +40,11 @@ def recorded_prompts(monkeypatch: pytest.MonkeyPatch) -> Iterator[PromptRecorder
     monkeypatch.setattr(prompts, "show_error", record("error"))
     monkeypatch.setattr(prompts, "show_info", record("info"))
     monkeypatch.setattr(prompts, "show_about", record("about"))
+
+    def confirm(_parent: object, title: str, text: str, _action: str) -> bool:
+        recorder.shown.append(("confirm", title, text))
+        return recorder.confirm_answer
+
+    monkeypatch.setattr(prompts, "confirm", confirm)
+    monkeypatch.setattr(prompts, "choose_backup", lambda _parent, _folder: recorder.chosen_backup)
     yield recorder

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app import __version__
 from app.db.database import DukanDatabase, open_database
+from app.db.migrator import Migrator
 from app.services.maintenance import MaintenanceService
 from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
@@ -51,9 +52,9 @@ def database(database_path: Path) -> Iterator[DukanDatabase]:
 
 @pytest.fixture
 def window(
-    qtbot: QtBot, database: DukanDatabase, database_path: Path, data_dir: Path
+    qtbot: QtBot, database: DukanDatabase, database_path: Path, data_dir: Path, migrator: Migrator
 ) -> MainWindow:
-    services = Services(MaintenanceService(database_path), SummaryService())
+    services = Services(MaintenanceService(database_path, migrator), SummaryService())
     main_window = MainWindow(services, AppEvents(), data_dir, data_dir / "logs" / "dukan.log")
     qtbot.addWidget(main_window)
     return main_window
@@ -141,3 +142,64 @@ def test_a_failed_backup_says_so_and_keeps_older_backups(
     assert recorded_prompts.titles() == ["Backup failed"]
     assert "The backup failed" in recorded_prompts.texts()
     assert (database_path.parent / "backups").read_text() == "not a folder"
+
+
+def _sales_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM sales").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
+    window: MainWindow, database_path: Path, qtbot: QtBot, recorded_prompts: PromptRecorder
+) -> None:
+    _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
+    backup = window._services.maintenance.backup_now()
+    _record_sale(database_path, 800, 300, sold_at=f"{TODAY} 11:40:00", due=None)
+    window.sales_tab.refresh()
+    assert window.sales_tab.panel.value(sales_tab.SALES) == "2"
+    recorded_prompts.chosen_backup = backup
+
+    with qtbot.waitSignal(window._events.database_restored):
+        window.restore_action.trigger()
+
+    kinds = [kind for kind, _title, _text in recorded_prompts.shown]
+    assert kinds == ["confirm", "info"]
+    assert "(1 sales, database version 10)" in recorded_prompts.shown[0][2]
+    assert window.sales_tab.panel.value(sales_tab.SALES) == "1"
+    assert window.debts_tab.panel.value(debts_tab.OPEN) == "0"
+    assert _sales_count(database_path) == 1
+    replaced = list((database_path.parent / "replaced").iterdir())
+    assert len(replaced) == 1 and _sales_count(replaced[0]) == 2
+    assert str(replaced[0]) in recorded_prompts.shown[1][2]
+
+
+def test_restore_cancelled_changes_nothing(
+    window: MainWindow, database_path: Path, recorded_prompts: PromptRecorder
+) -> None:
+    _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
+    recorded_prompts.chosen_backup = window._services.maintenance.backup_now()
+    _record_sale(database_path, 800, 300, sold_at=f"{TODAY} 11:40:00", due=None)
+    recorded_prompts.confirm_answer = False
+
+    window.restore_action.trigger()
+
+    assert [kind for kind, _t, _x in recorded_prompts.shown] == ["confirm"]
+    assert _sales_count(database_path) == 2
+    assert not (database_path.parent / "replaced").exists()
+
+
+def test_restoring_a_file_that_is_no_backup_is_refused(
+    window: MainWindow, database_path: Path, tmp_path: Path, recorded_prompts: PromptRecorder
+) -> None:
+    impostor = tmp_path / "holiday-photos.db"
+    impostor.write_bytes(b"\x89PNG not a database at all" * 100)
+    recorded_prompts.chosen_backup = impostor
+
+    window.restore_action.trigger()
+
+    assert recorded_prompts.titles() == ["This backup cannot be restored"]
+    assert "not a Dukan database" in recorded_prompts.texts()
+    assert not (database_path.parent / "replaced").exists()

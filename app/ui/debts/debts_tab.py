@@ -30,8 +30,9 @@ class DebtsTab(QWidget):
         self._today = today
         self.panel = SummaryPanel("Credit book", [OPEN, OUTSTANDING, OVERDUE])
         QVBoxLayout(self).addWidget(self.panel)
-        events.sale_recorded.connect(self._on_events_changed)
-        events.payment_recorded.connect(self._on_events_changed)
+        events.sale_recorded.connect(self._on_events_books_changed)
+        events.payment_recorded.connect(self._on_events_books_changed)
+        events.database_restored.connect(self._on_events_books_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -42,5 +43,5 @@ class DebtsTab(QWidget):
             OVERDUE, f"{debts.overdue_count} ({format_money(debts.overdue_minor)})"
         )
 
-    def _on_events_changed(self, _row_id: int) -> None:
+    def _on_events_books_changed(self, _what: object) -> None:
         self.refresh()

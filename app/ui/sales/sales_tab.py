@@ -31,7 +31,8 @@ class SalesTab(QWidget):
         self._today = today
         self.panel = SummaryPanel("Today's sales", [SALES, TAKEN, PAID, ON_CREDIT])
         QVBoxLayout(self).addWidget(self.panel)
-        events.sale_recorded.connect(self._on_events_sale_recorded)
+        events.sale_recorded.connect(self._on_events_books_changed)
+        events.database_restored.connect(self._on_events_books_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -43,5 +44,5 @@ class SalesTab(QWidget):
         self.panel.set_value(ON_CREDIT, format_money(sales.total_minor - sales.paid_minor))
         self.panel.set_note(f"{day:%A %d %B %Y}")
 
-    def _on_events_sale_recorded(self, _sale_id: int) -> None:
+    def _on_events_books_changed(self, _what: object) -> None:
         self.refresh()
