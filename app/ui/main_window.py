@@ -57,7 +57,7 @@ class MainWindow(QMainWindow):
         self.restore_action = QAction("&Restore from backup…", self)
         self.restore_action.triggered.connect(self._on_restore_action_triggered)
         self.quit_action = QAction("&Quit", self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         self.about_action = QAction("&About Dukan", self)
         self.about_action.triggered.connect(self._on_about_action_triggered)

@@ -102,6 +102,9 @@ def test_menus_and_status_bar(window: MainWindow, database_path: Path) -> None:
     assert menus == ["File", "Help"]
     assert window.backup_action.text().replace("&", "") == "Backup now…"
     assert window.quit_action.text().replace("&", "") == "Quit"
+    assert window.restore_action.text().replace("&", "") == "Restore from backup…"
+    assert window.backup_action.shortcut().toString() == "Ctrl+B"
+    assert window.quit_action.shortcut().toString() == "Ctrl+Q"
     assert window.database_label.text() == f"Database: {database_path} (version 10)"
 
 
