@@ -17,7 +17,7 @@ import app.db.migrator as migrator_module
 from app.db.checks import all_violations
 from app.db.database import APPLICATION_ID, configure_connection, open_database
 from app.db.fingerprint import schema_fingerprint
-from app.db.migration_files import load_migrations
+from app.db.migration_files import load_migrations, read_migration, strip_comments
 from app.db.migrator import (
     AFTER_COMMIT,
     HISTORY_TABLE,
@@ -603,29 +603,19 @@ def test_progress_on_a_new_file_has_no_backup_step(tmp_path: Path, migrator: Mig
 
 # ----- table rebuilds ------------------------------------------------------------------------
 
-TRIGGER_SQL = """CREATE TRIGGER trg_payment_history_settle
-AFTER INSERT ON payment_history
-BEGIN
-    UPDATE debts
-    SET status = 'paid'
-    WHERE id = NEW.debt_id
-      AND (SELECT COALESCE(SUM(amount), 0) FROM payment_history WHERE debt_id = NEW.debt_id)
-          >= amount;
-END;"""
 
-VIEW_SQL = """CREATE VIEW open_debts AS
-SELECT
-    d.id AS debt_id,
-    d.sale_id AS sale_id,
-    d.amount AS amount,
-    COALESCE((SELECT SUM(p.amount) FROM payment_history p WHERE p.debt_id = d.id), 0) AS paid,
-    d.amount
-        - COALESCE((SELECT SUM(p.amount) FROM payment_history p WHERE p.debt_id = d.id), 0)
-        AS outstanding,
-    d.due_date AS due_date,
-    d.created_at AS created_at
-FROM debts d
-WHERE d.status = 'open';"""
+def _released_statement(file_name: str, starts_with: str) -> str:
+    """A statement from a released migration, so a rebuild recreates exactly what exists."""
+    statements = read_migration(migrations_dir() / file_name).statements
+    return next(s for s in statements if strip_comments(s).startswith(starts_with))
+
+
+TRIGGER_SQL = _released_statement(
+    "009_create_debt_settlement_trigger.sql", "CREATE TRIGGER trg_payment_history_settle"
+)
+VIEW_SQL = _released_statement(
+    "010_create_open_debts_view_and_indexes.sql", "CREATE VIEW open_debts"
+)
 
 NEW_DEBTS_SQL = """CREATE TABLE new_debts (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
