@@ -32,6 +32,7 @@ from app.db.restore import RestoreError, restore_and_upgrade
 from app.db.sqlite_files import open_read_only
 from app.lock_file import lock_owner
 from app.logs import configure_logging
+from app.shop_migrator import shop_migrator
 
 log = logging.getLogger(__name__)
 
@@ -98,7 +99,7 @@ def run(
     parser: argparse.ArgumentParser, args: argparse.Namespace, *, migrations_dir: Path | None = None
 ) -> int:
     log_file = configure_logging(paths.log_file(), echo_to_stderr=False)
-    migrator = Migrator(migrations_dir or paths.migrations_dir())
+    migrator = shop_migrator(migrations_dir)
     database: Path | None = getattr(args, "db", None)
     database = database if database is not None else paths.default_database_path()
     handlers: dict[str, Callable[[], int]] = {

@@ -48,9 +48,9 @@ def run_window(database: Path | None) -> int:
 def start_window(database: Path | None) -> StartedWindow | int:
     """Open the shop's database, then wire services, app-wide events and tabs into the window."""
     # Qt loads only here, so the subcommands run on machines with no display or Qt libraries.
-    from app.db.migrator import Migrator
     from app.services.maintenance import MaintenanceService
     from app.services.summary import SummaryService
+    from app.shop_migrator import shop_migrator
     from app.startup import open_shop
     from app.ui.app_events import AppEvents
     from app.ui.main_window import MainWindow, Services
@@ -59,7 +59,7 @@ def start_window(database: Path | None) -> StartedWindow | int:
     if isinstance(shop, int):
         return shop
     services = Services(
-        maintenance=MaintenanceService(shop.database_path, Migrator(paths.migrations_dir())),
+        maintenance=MaintenanceService(shop.database_path, shop_migrator()),
         summary=SummaryService(),
     )
     events = AppEvents()

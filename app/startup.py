@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication
 
 from app import __version__, paths
 from app.db.database import DatabaseSetupError, DukanDatabase, open_database
-from app.db.migrator import Migrator
 from app.logs import configure_logging
 from app.services.upgrade import DatabaseUpgrade
+from app.shop_migrator import shop_migrator
 from app.ui import prompts
 from app.ui.background import run_with_progress
 from app.ui.crash_handler import install_exception_hook
@@ -105,7 +105,7 @@ def _lock(database_path: Path) -> InstanceLock | None:
 
 def _upgrade_and_open(database_path: Path, log_hint: str) -> DukanDatabase | None:
     """Migrate in a worker thread behind a progress dialog, then open for the services."""
-    upgrade = DatabaseUpgrade(Migrator(paths.migrations_dir()), database_path)
+    upgrade = DatabaseUpgrade(shop_migrator(), database_path)
     outcome = run_with_progress(None, "Preparing the shop's database…", upgrade.run)
     if not outcome.succeeded:
         if outcome.refused:

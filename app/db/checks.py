@@ -67,6 +67,33 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
              ON p.debt_id = d.id
            WHERE (d.status = 'paid') <> (COALESCE(p.sum, 0) >= d.amount)""",
     ),
+    LedgerRule(
+        "every debt has a customer",
+        13,
+        """SELECT 'debt ' || d.id || ': no customer'
+                  || CASE WHEN d.customer_id IS NULL THEN '' ELSE ' (' || d.customer_id || ' is missing)' END
+           FROM debts d
+           WHERE d.customer_id IS NULL
+              OR NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)""",
+    ),
+    LedgerRule(
+        "a sale with a debt belongs to the debt's customer",
+        13,
+        """SELECT 'sale ' || s.id || ': customer ' || COALESCE(s.customer_id, 'none')
+                  || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
+           FROM debts d
+           JOIN sales s ON s.id = d.sale_id
+           WHERE s.customer_id IS NOT d.customer_id""",
+    ),
+    LedgerRule(
+        "a payment carries its debt's customer",
+        14,
+        """SELECT 'payment ' || p.id || ': customer ' || COALESCE(p.customer_id, 'none')
+                  || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
+           FROM payment_history p
+           JOIN debts d ON d.id = p.debt_id
+           WHERE p.customer_id IS NOT d.customer_id""",
+    ),
     _money_is_integer("products", 2, ("price",)),
     _money_is_integer("sales", 3, ("total", "paid")),
     _money_is_integer("sale_items", 4, ("unit_price", "quantity")),

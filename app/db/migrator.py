@@ -170,12 +170,16 @@ class Migrator:
         free_bytes: Callable[[Path], int] = lambda folder: shutil.disk_usage(folder).free,
         on_statement: StatementHook | None = None,
         now: Callable[[], datetime] = datetime.now,
+        phone_region: str | None = None,
     ) -> None:
         self._migrations_dir = migrations_dir
         self._app_version = app_version
         self._free_bytes = free_bytes
         self._on_statement = on_statement
         self._now = now
+        # Phones typed on legacy sales are read in this region when the file's settings name
+        # none (migration 013); see dukan_shop_region in migrations/README.md.
+        self._phone_region = phone_region
         self._migrations: list[MigrationFile] | None = None
 
     @property
@@ -445,7 +449,7 @@ class Migrator:
                 f"Could not prepare {path} for the upgrade: {error}. Nothing was changed.",
                 backup_path=backup_path,
             ) from error
-        register_migration_functions(conn)
+        register_migration_functions(conn, self._phone_region)
 
     def _apply(
         self,
@@ -567,7 +571,7 @@ class Migrator:
         """The schema a brand-new file has at `version`, built in memory from the same files."""
         conn = sqlite3.connect(":memory:", isolation_level=None)
         try:
-            register_migration_functions(conn)
+            register_migration_functions(conn, self._phone_region)
             conn.execute(HISTORY_DDL)
             for migration in self.migrations[:version]:
                 for statement in migration.statements:

@@ -6,19 +6,42 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from app.domain.names import name_key, tidy_name
+from app.domain.phone import normalize_phone
+
 
 def dukan_casefold(text: Any) -> Any:
     """Unicode case folding: SQLite's `lower()` folds ASCII only, so `ХАСАН` ≠ `хасан` there."""
     return text.strip().casefold() if isinstance(text, str) else text
 
 
+def dukan_name_key(text: Any) -> Any:
+    return name_key(text) if isinstance(text, str) else None
+
+
+def dukan_tidy_name(text: Any) -> Any:
+    return tidy_name(text) if isinstance(text, str) else None
+
+
+def dukan_phone(text: Any, region: Any) -> Any:
+    if not isinstance(text, str):
+        return None
+    return normalize_phone(text, region if isinstance(region, str) and region else None)
+
+
 # name -> (function, number of arguments). Never change what a released name returns: a
 # migration that ran with it must give the same result when a fresh file is built.
 MIGRATION_FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = {
     "dukan_casefold": (dukan_casefold, 1),
+    "dukan_name_key": (dukan_name_key, 1),
+    "dukan_tidy_name": (dukan_tidy_name, 1),
+    "dukan_phone": (dukan_phone, 2),
 }
 
 
-def register_migration_functions(conn: sqlite3.Connection) -> None:
+def register_migration_functions(conn: sqlite3.Connection, shop_region: str | None = None) -> None:
+    """Register the functions above, and `dukan_shop_region()`: the region phones are read in
+    when the file's settings name none (the system's, chosen by whoever runs the migrator)."""
     for name, (function, arity) in MIGRATION_FUNCTIONS.items():
         conn.create_function(name, arity, function, deterministic=True)
+    conn.create_function("dukan_shop_region", 0, lambda: shop_region, deterministic=True)

@@ -1,8 +1,8 @@
-"""Peewee classes for the tables at schema version 010 (see docs/legacy-schema.md)."""
+"""Peewee classes for the tables at the latest schema version (legacy-schema.md, migrations/)."""
 
 from __future__ import annotations
 
-from peewee import AutoField, ForeignKeyField, IntegerField, TextField
+from peewee import AutoField, BooleanField, ForeignKeyField, IntegerField, TextField
 
 from app.db.database import BaseTable
 from app.db.fields import LocalDateField, LocalDateTimeField, MoneyField
@@ -29,6 +29,31 @@ class Product(BaseTable):
         table_name = "products"
 
 
+class Customer(BaseTable):
+    id = AutoField()
+    name = TextField()
+    phone = TextField(null=True, unique=True)
+    email = TextField(null=True)
+    address = TextField(null=True)
+    note = TextField(null=True)
+    is_deleted = BooleanField(default=False)
+    created_at = LocalDateTimeField()
+    updated_at = LocalDateTimeField()
+
+    class Meta:
+        table_name = "customers"
+
+
+class LegacyPlaceholder(BaseTable):
+    """The one "Unassigned (legacy)" customer that holds debts whose payer was not known."""
+
+    id = IntegerField(primary_key=True)
+    customer = ForeignKeyField(Customer, column_name="customer_id", on_delete="RESTRICT")
+
+    class Meta:
+        table_name = "legacy_placeholder"
+
+
 class Sale(BaseTable):
     id = AutoField()
     sold_at = LocalDateTimeField()
@@ -37,6 +62,9 @@ class Sale(BaseTable):
     note = TextField(null=True)
     payer_name = TextField(null=True)
     payer_phone = TextField(null=True)
+    customer = ForeignKeyField(
+        Customer, column_name="customer_id", null=True, backref="sales", on_delete="RESTRICT"
+    )
 
     class Meta:
         table_name = "sales"
@@ -56,12 +84,18 @@ class SaleItem(BaseTable):
 
 class Debt(BaseTable):
     id = AutoField()
-    sale = ForeignKeyField(Sale, column_name="sale_id", backref="debts", on_delete="RESTRICT")
+    # NULL for a manual debt (an opening balance carried over from a paper book).
+    sale = ForeignKeyField(
+        Sale, column_name="sale_id", null=True, backref="debts", on_delete="RESTRICT"
+    )
     amount = MoneyField()
     status = TextField(default="open")
     note = TextField(null=True)
     created_at = LocalDateTimeField()
     due_date = LocalDateField(null=True)
+    customer = ForeignKeyField(
+        Customer, column_name="customer_id", backref="debts", on_delete="RESTRICT"
+    )
 
     class Meta:
         table_name = "debts"
@@ -74,6 +108,10 @@ class Payment(BaseTable):
     paid_at = LocalDateTimeField()
     method = TextField(default="cash")
     note = TextField(null=True)
+    # Always the debt's customer (a trigger refuses anything else), for statements by index.
+    customer = ForeignKeyField(
+        Customer, column_name="customer_id", backref="payments", on_delete="RESTRICT"
+    )
 
     class Meta:
         table_name = "payment_history"
@@ -83,12 +121,13 @@ class OpenDebt(BaseTable):
     """The `open_debts` view: one row per open debt with what is paid and outstanding."""
 
     debt_id = IntegerField(primary_key=True)
-    sale_id = IntegerField()
+    sale_id = IntegerField(null=True)
     amount = MoneyField()
     paid = MoneyField()
     outstanding = MoneyField()
     due_date = LocalDateField(null=True)
     created_at = LocalDateTimeField()
+    customer_id = IntegerField()
 
     class Meta:
         table_name = "open_debts"

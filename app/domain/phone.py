@@ -1,0 +1,56 @@
+"""Phone numbers as typed at a till, reduced to one stored form so a number is one customer."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import phonenumbers
+
+# What cashiers put between digits: spaces of any kind, dashes, dots, slashes and brackets.
+_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.,/()\[\]]+")
+_DIALLABLE = re.compile(r"\+?[0-9]+")
+# Fewer digits than this is a skipped field ("0", "-", "00"), not a number anyone can call.
+MIN_DIGITS = 6
+_LOCALE_REGION = re.compile(r"^[A-Za-z]{2,3}[_-]([A-Za-z]{2})\b")
+
+
+def _ascii_digits(text: str) -> str:
+    """`٠٥٥٥` and `０５５５` are digits too; Python's `str.isdigit` agrees, so map them to ASCII."""
+    return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
+
+
+def normalize_phone(typed: str | None, region: str | None = None) -> str | None:
+    """The stored form of a typed phone number, or None when nothing usable was typed.
+
+    With the shop's region (ISO 3166 alpha-2, e.g. "DZ") a national number such as
+    `0555 123 456` becomes E.164 (`+213555123456`), as do `+213…` and `00213…` forms. A number
+    the library cannot place keeps its digits (and a leading `+`), so two typings of it still
+    agree once separators are gone.
+    """
+    if typed is None:
+        return None
+    compact = _SEPARATORS.sub("", _ascii_digits(unicodedata.normalize("NFKC", typed)))
+    if not _DIALLABLE.fullmatch(compact) or len(compact.lstrip("+")) < MIN_DIGITS:
+        return None
+    known_region = region.upper() if region else None
+    if not compact.startswith("+") and known_region is None:
+        return compact
+    try:
+        number = phonenumbers.parse(compact, known_region)
+    except phonenumbers.NumberParseException:
+        return compact
+    if not phonenumbers.is_possible_number(number):
+        return compact
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def region_from_locale(locale_name: str | None) -> str | None:
+    """`fr_DZ.UTF-8` → `DZ`; None for `C`, `POSIX` or names without a territory."""
+    if not locale_name:
+        return None
+    match = _LOCALE_REGION.match(locale_name)
+    if match is None:
+        return None
+    region = match[1].upper()
+    return region if region in phonenumbers.SUPPORTED_REGIONS else None
