@@ -70,8 +70,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
     LedgerRule(
         "every debt has a customer",
         13,
-        """SELECT 'debt ' || d.id || ': no customer'
-                  || CASE WHEN d.customer_id IS NULL THEN '' ELSE ' (' || d.customer_id || ' is missing)' END
+        """SELECT 'debt ' || d.id || ': '
+                  || COALESCE('customer ' || d.customer_id || ' does not exist', 'no customer')
            FROM debts d
            WHERE d.customer_id IS NULL
               OR NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)""",
