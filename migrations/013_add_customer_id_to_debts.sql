@@ -60,8 +60,10 @@ UPDATE legacy_debtor SET customer_key = 'placeholder' WHERE customer_key IS NULL
 CREATE INDEX temp.legacy_debtor_by_customer ON legacy_debtor(customer_key, sold_at);
 
 -- 5. The customers to create, ids given in order of each one's first debt (the placeholder
---    last) after any id `customers` ever used. Shown name: the form typed most often, the
---    latest on a tie; a customer known only by a phone is shown by the phone as last typed.
+--    last) after any id `customers` ever used. Shown name: of the name typed most often for
+--    them (compared folded), the typing with mixed case (`Alice Smith` over `ALICE SMITH`),
+--    then the fullest, then the latest; a customer known only by a phone is shown by the
+--    phone as last typed.
 --    created_at and updated_at are their first and latest credit sale: when the shop first
 --    and last dealt with them on credit, and the same whenever this migration runs.
 CREATE TEMP TABLE legacy_customer (
@@ -89,10 +91,14 @@ UPDATE legacy_customer
 SET name = CASE customer_key
         WHEN 'placeholder' THEN 'Unassigned (legacy)'
         ELSE COALESCE(
-            (SELECT d.name_typed FROM legacy_debtor d
-             WHERE d.customer_key = legacy_customer.customer_key AND d.name_typed IS NOT NULL
-             GROUP BY d.name_typed
-             ORDER BY COUNT(*) DESC, MAX(d.sold_at) DESC, MAX(d.debt_id) DESC
+            (SELECT t.name_typed
+             FROM (SELECT d.name_typed, d.sold_at, d.debt_id,
+                          COUNT(*) OVER (PARTITION BY d.name_key) AS uses
+                   FROM legacy_debtor d
+                   WHERE d.customer_key = legacy_customer.customer_key
+                     AND d.name_typed IS NOT NULL) t
+             ORDER BY t.uses DESC, dukan_mixed_case(t.name_typed) DESC,
+                      length(t.name_typed) DESC, t.sold_at DESC, t.debt_id DESC
              LIMIT 1),
             (SELECT d.phone_typed FROM legacy_debtor d
              WHERE d.customer_key = legacy_customer.customer_key

@@ -1,9 +1,13 @@
-"""Shared fixtures: offscreen Qt, a private data folder, databases built by the real migrator."""
+"""Shared fixtures: offscreen Qt, a private data folder, databases built by the real migrator.
+
+Also the few helpers that write credit rows the way the latest schema demands them.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -44,3 +48,37 @@ def database_path(tmp_path: Path, latest_template: Path) -> Iterator[Path]:
     path.parent.mkdir()
     shutil.copyfile(latest_template, path)
     yield path
+
+
+# ----- credit rows at the latest version ------------------------------------------------------
+
+
+def add_debt(
+    conn: sqlite3.Connection,
+    sale_id: int | None,
+    amount: int,
+    *,
+    due_date: str | None = None,
+    status: str = "open",
+    customer: str = "Amina",
+) -> int:
+    """A debt owed by a new customer; its sale, if any, becomes that customer's sale."""
+    customer_id = conn.execute("INSERT INTO customers (name) VALUES (?)", (customer,)).lastrowid
+    conn.execute("UPDATE sales SET customer_id = ? WHERE id = ?", (customer_id, sale_id))
+    debt_id = conn.execute(
+        "INSERT INTO debts (sale_id, amount, due_date, status, customer_id) VALUES (?, ?, ?, ?, ?)",
+        (sale_id, amount, due_date, status, customer_id),
+    ).lastrowid
+    assert debt_id is not None
+    return debt_id
+
+
+def add_payment(conn: sqlite3.Connection, debt_id: int, amount: int) -> int:
+    """A payment on a debt, carrying the debt's customer as the schema requires."""
+    payment_id = conn.execute(
+        "INSERT INTO payment_history (debt_id, amount, customer_id) "
+        "VALUES (?, ?, (SELECT customer_id FROM debts WHERE id = ?))",
+        (debt_id, amount, debt_id),
+    ).lastrowid
+    assert payment_id is not None
+    return payment_id

@@ -23,6 +23,11 @@ def dukan_tidy_name(text: Any) -> Any:
     return tidy_name(text) if isinstance(text, str) else None
 
 
+def dukan_mixed_case(text: Any) -> int:
+    """1 for `Alice Smith`, 0 for `ALICE SMITH`, `alice smith` or a script without case."""
+    return int(isinstance(text, str) and text != text.upper() and text != text.lower())
+
+
 def dukan_phone(text: Any, region: Any) -> Any:
     if not isinstance(text, str):
         return None
@@ -35,6 +40,7 @@ MIGRATION_FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = {
     "dukan_casefold": (dukan_casefold, 1),
     "dukan_name_key": (dukan_name_key, 1),
     "dukan_tidy_name": (dukan_tidy_name, 1),
+    "dukan_mixed_case": (dukan_mixed_case, 1),
     "dukan_phone": (dukan_phone, 2),
 }
 

@@ -18,6 +18,7 @@ from app.db.checks import (
 )
 from app.db.migration_files import load_migrations
 from app.paths import migrations_dir
+from tests.conftest import add_debt, add_payment
 from tests.db.conftest import PopulatedCopy
 
 LATEST = len(load_migrations(migrations_dir()))
@@ -60,12 +61,12 @@ def sale(conn: sqlite3.Connection, items: list[tuple[int, int]], paid: int = 0) 
 
 
 def debt(conn: sqlite3.Connection, amount: int) -> int:
-    sale_id = sale(conn, [(1, amount)])
-    return insert(conn, "INSERT INTO debts (sale_id, amount) VALUES (?, ?)", sale_id, amount)
+    """A credit sale of `amount`, owed by its own customer."""
+    return add_debt(conn, sale(conn, [(1, amount)]), amount)
 
 
 def pay(conn: sqlite3.Connection, debt_id: int, amount: int) -> None:
-    insert(conn, "INSERT INTO payment_history (debt_id, amount) VALUES (?, ?)", debt_id, amount)
+    add_payment(conn, debt_id, amount)
 
 
 def test_a_clean_new_file_has_no_violations(conn: sqlite3.Connection) -> None:
@@ -168,8 +169,13 @@ def test_money_stored_as_real(conn: sqlite3.Connection) -> None:
 
 
 def test_a_dangling_reference_written_with_foreign_keys_off(conn: sqlite3.Connection) -> None:
+    # A payment cannot even be written for a missing debt (it must carry that debt's customer),
+    # so the reference is left dangling the other way: its debt deleted without the cascade.
+    debt_id = debt(conn, 500)
+    payment = add_payment(conn, debt_id, 100)
     conn.execute("PRAGMA foreign_keys = OFF")
-    payment = insert(conn, "INSERT INTO payment_history (debt_id, amount) VALUES (4242, 100)")
+    conn.execute("DELETE FROM debts WHERE id = ?", (debt_id,))
+    assert conn.execute("SELECT debt_id FROM payment_history").fetchall() == [(debt_id,)]
     expected = Violation(
         "references between rows", f"row {payment} of payment_history points to a missing debts"
     )
@@ -214,9 +220,7 @@ def test_integrity_problems_come_first_and_alone(database_path: Path) -> None:
     conn.execute("INSERT INTO sales (total, paid) VALUES (999, 0)")  # a ledger violation too
     for status in ("open", "paid", "open", "paid"):
         sale_id = conn.execute("INSERT INTO sales (total, paid) VALUES (0, 0)").lastrowid
-        conn.execute(
-            "INSERT INTO debts (sale_id, amount, status) VALUES (?, 5, ?)", (sale_id, status)
-        )
+        add_debt(conn, sale_id, 5, status=status)
     root = conn.execute(
         "SELECT rootpage FROM sqlite_master WHERE name = 'idx_debts_status'"
     ).fetchone()[0]

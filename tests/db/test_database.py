@@ -45,8 +45,12 @@ def test_open_database_reads_back_the_safe_settings(db: DukanDatabase) -> None:
 
 
 def test_foreign_keys_are_enforced_through_open_database(db: DukanDatabase) -> None:
+    # A real customer, so the only thing wrong with the debt is the sale it names.
+    customer_id = db.execute_sql("INSERT INTO customers (name) VALUES ('Amina')").lastrowid
     with pytest.raises(IntegrityError, match="FOREIGN KEY"), db.atomic():
-        db.execute_sql("INSERT INTO debts (sale_id, amount) VALUES (999, 100)")
+        db.execute_sql(
+            "INSERT INTO debts (sale_id, amount, customer_id) VALUES (999, 100, ?)", (customer_id,)
+        )
     assert db.execute_sql("SELECT COUNT(*) FROM debts").fetchone()[0] == 0
 
 
