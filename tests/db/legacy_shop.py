@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,3 +108,58 @@ def _insert(conn: sqlite3.Connection, sql: str, *values: object) -> int:
     row_id = conn.execute(sql, values).lastrowid
     assert row_id is not None
     return row_id
+
+
+# Regulars of a corner shop and the ways cashiers typed them. (names, phones) per person.
+PEOPLE: tuple[tuple[tuple[str, ...], tuple[str | None, ...]], ...] = (
+    (
+        ("Alice Smith", "alice smith", " ALICE SMITH "),
+        ("0555 123 456", "0555-123-456", "+213555123456"),
+    ),
+    (("Хасан", "ХАСАН", "хасан "), ("0661.00.11.22", "(0661) 00 11 22")),
+    (("محمد الأمين", " محمد الأمين"), ("٠٥٥٠١٢٣٤٥٦", "0550123456")),  # Arabic-Indic digits
+    (("O'Brien", "o'brien"), (None, "")),
+    (("Ahmed",), ("0770 00 00 01",)),
+    (("Ahmed", "AHMED"), ("0770 00 00 02",)),  # same name, another person
+    (("李小龙", "李小龙 "), ("+86 138 0013 8000",)),
+    (("Zoë 🛒", "ZOË 🛒"), (None,)),
+)
+
+
+def messy_sales(count: int, seed: int) -> list[LegacySale]:
+    """`count` sales of a believable, badly typed year: mostly walk-ins, some credit."""
+    rng = random.Random(seed)
+    sales: list[LegacySale] = []
+    for number in range(count):
+        sold_at = (
+            f"2024-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d} {rng.randint(8, 20):02d}:00:00"
+        )
+        total = rng.randint(1, 500) * 100
+        kind = rng.random()
+        names, phones = rng.choice(PEOPLE)
+        name, phone = rng.choice(names), rng.choice(phones)
+        label = f"s{number}"
+        if kind < 0.5:  # a walk-in
+            sales.append(LegacySale(label, total=total, paid=total, sold_at=sold_at))
+        elif kind < 0.6:  # a regular paying cash, named on the receipt
+            sales.append(LegacySale(label, name, phone, total=total, paid=total, sold_at=sold_at))
+        else:
+            paid = rng.choice([0, 0, total // 3])
+            owed = total - paid
+            payments = rng.choice([(), (owed,), (owed // 2,), (owed // 4, owed // 4)])
+            if rng.random() < 0.1:
+                name, phone = rng.choice([(None, None), ("  ", ""), (None, "-")])
+            elif rng.random() < 0.3:
+                phone = None
+            sales.append(
+                LegacySale(
+                    label,
+                    name,
+                    phone,
+                    total=total,
+                    paid=paid,
+                    payments=tuple(amount for amount in payments if amount > 0),
+                    sold_at=sold_at,
+                )
+            )
+    return sales
