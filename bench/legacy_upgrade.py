@@ -11,21 +11,16 @@ copied with SQLite's backup API, the least any upgrade that backs up first can t
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import sqlite3
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import itertools
-
-from app.db.backup import write_backup  # noqa: E402
-from app.db.migrator import Migrator, Progress  # noqa: E402
-from app.paths import migrations_dir  # noqa: E402
+from app.db.backup import write_backup
+from app.db.migrator import Migrator, Progress
+from app.paths import migrations_dir
 
 FIRST_NAMES = ("Alice", "Хасан", "محمد", "Omar", "Lina", "李", "Zoë", "Karim", "Nadia", "Yusuf")
 LAST_NAMES = ("Smith", "Benali", "Иванов", "الأمين", "O'Brien", "王", "Haddad", "Mansour")
