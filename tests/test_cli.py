@@ -28,6 +28,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 60
 BACKUP_WRITTEN = "Backup written and verified: "
 BACKUP_TAKEN = "Backup taken before the upgrade: "
+LATEST = Migrator(migrations_dir()).latest_version
 
 
 # ----- helpers ---------------------------------------------------------------------------------
@@ -173,7 +174,9 @@ def test_migrate_creates_a_new_database_at_the_latest_version(
 
     assert result.returncode == 0, output_of(result)
     assert_no_traceback(result)
-    assert user_version(database) == migrator.latest_version == 10
+    # Every migration file counts: the latest version is the number of files shipped.
+    assert user_version(database) == migrator.latest_version
+    assert migrator.latest_version == len(list(migrations_dir().glob("*.sql")))
     for migration in migrator.migrations:
         assert f"Applying {migration.file_name}" in result.stdout
     assert f"Done: the database is at version {migrator.latest_version}" in result.stdout
@@ -301,7 +304,10 @@ def test_db_option_before_the_command_is_not_ignored(tmp_path: Path, data_dir: P
 # ----- refusals ----------------------------------------------------------------------------
 
 REFUSED_FILES: dict[str, tuple[Callable[[Path, int], None], tuple[str, ...]]] = {
-    "newer": (make_newer, ("newer Dukan", "version 11", "up to 10", "Nothing was changed")),
+    "newer": (
+        make_newer,
+        ("newer Dukan", f"version {LATEST + 1}", f"up to {LATEST}", "Nothing was changed"),
+    ),
     "random-bytes": (
         lambda path, _latest: make_random_bytes(path),
         ("not a Dukan database", "Nothing was changed"),
@@ -559,10 +565,12 @@ def test_check_a_clean_database(database_path: Path, data_dir: Path) -> None:
 def test_check_lists_each_ledger_violation(database_path: Path, data_dir: Path) -> None:
     write_rows(
         database_path,
-        "INSERT INTO sales (id, total, paid) VALUES (1, 1000, 500)",
+        "INSERT INTO customers (id, name) VALUES (1, 'Amina')",
+        "INSERT INTO sales (id, total, paid, customer_id) VALUES (1, 1000, 500, 1)",
         "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
         "VALUES (1, 'tea', 2, 300)",
-        "INSERT INTO debts (id, sale_id, amount, status) VALUES (1, 1, 500, 'paid')",
+        "INSERT INTO debts (id, sale_id, amount, status, customer_id) "
+        "VALUES (1, 1, 500, 'paid', 1)",
     )
     before = sha256_of(database_path)
 

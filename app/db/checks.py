@@ -14,7 +14,8 @@ class Violation:
 
 @dataclass(frozen=True, slots=True)
 class LedgerRule:
-    """A rule whose SQL returns one row per violation, a sentence naming the row."""
+    """A rule whose SQL returns one row per violation, a sentence naming the row, in id order
+    (never the order an index happens to give: `check` prints the same list every time)."""
 
     name: str
     since_version: int  # the first schema version that has every table the rule reads
@@ -27,7 +28,7 @@ def _money_is_integer(table: str, since_version: int, columns: tuple[str, ...]) 
     return LedgerRule(
         f"money in {table} is stored as integers",
         since_version,
-        f"SELECT '{table} row ' || id || ': ' || {shown} FROM {table} WHERE {typed}",
+        f"SELECT '{table} row ' || id || ': ' || {shown} FROM {table} WHERE {typed} ORDER BY id",
     )
 
 
@@ -40,13 +41,14 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
            FROM sales s
            LEFT JOIN (SELECT sale_id, SUM(quantity * unit_price) AS sum
                       FROM sale_items GROUP BY sale_id) i ON i.sale_id = s.id
-           WHERE s.total <> COALESCE(i.sum, 0)""",
+           WHERE s.total <> COALESCE(i.sum, 0)
+           ORDER BY s.id""",
     ),
     LedgerRule(
         "sale paid is not more than its total",
         3,
         "SELECT 'sale ' || id || ': paid ' || paid || ' of a total of ' || total "
-        "FROM sales WHERE paid > total",
+        "FROM sales WHERE paid > total ORDER BY id",
     ),
     LedgerRule(
         "payments on a debt do not exceed its amount",
@@ -55,7 +57,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
            FROM debts d
            JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
              ON p.debt_id = d.id
-           WHERE p.sum > d.amount""",
+           WHERE p.sum > d.amount
+           ORDER BY d.id""",
     ),
     LedgerRule(
         "a debt is 'paid' exactly when fully paid",
@@ -65,7 +68,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
            FROM debts d
            LEFT JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
              ON p.debt_id = d.id
-           WHERE (d.status = 'paid') <> (COALESCE(p.sum, 0) >= d.amount)""",
+           WHERE (d.status = 'paid') <> (COALESCE(p.sum, 0) >= d.amount)
+           ORDER BY d.id""",
     ),
     LedgerRule(
         "every debt has a customer",
@@ -74,7 +78,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
                   || COALESCE('customer ' || d.customer_id || ' does not exist', 'no customer')
            FROM debts d
            WHERE d.customer_id IS NULL
-              OR NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)""",
+              OR NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)
+           ORDER BY d.id""",
     ),
     LedgerRule(
         "a sale with a debt belongs to the debt's customer",
@@ -83,7 +88,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
                   || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
            FROM debts d
            JOIN sales s ON s.id = d.sale_id
-           WHERE s.customer_id IS NOT d.customer_id""",
+           WHERE s.customer_id IS NOT d.customer_id
+           ORDER BY s.id, d.id""",
     ),
     LedgerRule(
         "a payment carries its debt's customer",
@@ -92,7 +98,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
                   || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
            FROM payment_history p
            JOIN debts d ON d.id = p.debt_id
-           WHERE p.customer_id IS NOT d.customer_id""",
+           WHERE p.customer_id IS NOT d.customer_id
+           ORDER BY p.id""",
     ),
     _money_is_integer("products", 2, ("price",)),
     _money_is_integer("sales", 3, ("total", "paid")),
@@ -127,7 +134,7 @@ def ledger_violations(conn: sqlite3.Connection, version: int) -> list[Violation]
     found: list[Violation] = []
     for rule in LEDGER_RULES:
         if version >= rule.since_version:
-            found += _listed(conn, rule.name, f"SELECT * FROM ({rule.sql})")
+            found += _listed(conn, rule.name, rule.sql)
     return found
 
 

@@ -137,7 +137,8 @@ def messy_sales(count: int, seed: int) -> list[LegacySale]:
         total = rng.randint(1, 500) * 100
         kind = rng.random()
         names, phones = rng.choice(PEOPLE)
-        name, phone = rng.choice(names), rng.choice(phones)
+        name: str | None = rng.choice(names)
+        phone = rng.choice(phones)
         label = f"s{number}"
         if kind < 0.5:  # a walk-in
             sales.append(LegacySale(label, total=total, paid=total, sold_at=sold_at))

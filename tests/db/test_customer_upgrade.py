@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,7 +28,7 @@ LEDGER_TOTALS = {
 }
 
 
-def ledger_totals(path: Path) -> dict[str, tuple[object, ...]]:
+def ledger_totals(path: Path) -> dict[str, tuple[Any, ...]]:
     conn = sqlite3.connect(path)
     try:
         return {name: tuple(conn.execute(sql).fetchone()) for name, sql in LEDGER_TOTALS.items()}
@@ -207,7 +208,7 @@ def test_a_payment_must_carry_its_debts_customer(upgraded: sqlite3.Connection) -
     ).fetchone()
     other, _ = _a_customer_and_a_sale(upgraded)
     for wrong in (None, other):
-        with pytest.raises(sqlite3.IntegrityError, match="customer of its debt|NOT NULL"):
+        with pytest.raises(sqlite3.IntegrityError, match=r"customer of its debt|NOT NULL"):
             upgraded.execute(
                 "INSERT INTO payment_history (debt_id, amount, customer_id) VALUES (?, 1, ?)",
                 (debt, wrong),

@@ -93,7 +93,7 @@ CASES = [
             "h": "K",
             "i": "M",
             "j": "M",
-        },  # fmt: skip
+        },
     ),
     Case(
         "a-name-alone-joins-the-one-phone-it-was-typed-with",

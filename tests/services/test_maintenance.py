@@ -18,7 +18,7 @@ def test_schema_version_and_backup_folder(
     database: DukanDatabase, database_path: Path, migrator: Migrator
 ) -> None:
     service = MaintenanceService(database_path, migrator)
-    assert service.schema_version() == 10
+    assert service.schema_version() == migrator.latest_version
     assert service.backup_folder == database_path.parent / "backups"
     assert service.sqlite_version() == sqlite3.sqlite_version
 
@@ -38,7 +38,7 @@ def test_backup_now_copies_committed_rows_and_reports_progress(
     conn = sqlite3.connect(f"{written.as_uri()}?mode=ro", uri=True)
     try:
         assert conn.execute("SELECT note FROM sales").fetchall() == [("Ваня's receipt",)]
-        assert conn.execute("PRAGMA user_version").fetchone() == (10,)
+        assert conn.execute("PRAGMA user_version").fetchone() == (migrator.latest_version,)
     finally:
         conn.close()
 

@@ -5,17 +5,25 @@ from __future__ import annotations
 from datetime import date
 
 from app.db.database import DukanDatabase
-from app.db.tables import Debt, Payment, Sale
+from app.db.tables import Customer, Debt, Payment, Sale
 from app.services.summary import DebtSummary, SalesSummary, SummaryService
 
 DAY = date(2026, 3, 14)
 
 
 def _sale(sold_at: str, total: int, paid: int, due: str | None = None) -> int:
-    sale = Sale.create(sold_at=sold_at, total=total, paid=paid)
-    if total > paid:
-        Debt.create(sale=sale, amount=total - paid, due_date=due, created_at=sold_at)
+    """A cash sale, or a credit sale owed by a customer of its own."""
+    customer = Customer.create(name="Amina") if total > paid else None
+    sale = Sale.create(sold_at=sold_at, total=total, paid=paid, customer=customer)
+    if customer is not None:
+        Debt.create(
+            sale=sale, customer=customer, amount=total - paid, due_date=due, created_at=sold_at
+        )
     return int(sale.id)
+
+
+def _pay(debt: Debt, amount: int, paid_at: str) -> None:
+    Payment.create(debt=debt, customer=debt.customer, amount=amount, paid_at=paid_at)
 
 
 def test_sales_on_counts_only_that_day(database: DukanDatabase) -> None:
@@ -38,10 +46,8 @@ def test_open_debts_subtract_payments_and_split_overdue(database: DukanDatabase)
         _sale("2026-03-01 10:00:00", 3000, 1000, due="2026-03-31")  # not yet due
         _sale("2026-03-02 10:00:00", 400, 0, due=None)  # no due date: never overdue
         settled = _sale("2026-01-05 10:00:00", 800, 0, due="2026-01-20")
-        Payment.create(debt=1, amount=1500, paid_at="2026-02-10 09:00:00")
-        Payment.create(
-            debt=Debt.get(Debt.sale == settled).id, amount=800, paid_at="2026-01-19 09:00:00"
-        )
+        _pay(Debt.get_by_id(1), 1500, "2026-02-10 09:00:00")
+        _pay(Debt.get(Debt.sale == settled), 800, "2026-01-19 09:00:00")
     summary = SummaryService().open_debts(DAY)
     assert summary == DebtSummary(
         open_count=3, outstanding_minor=3500 + 2000 + 400, overdue_count=1, overdue_minor=3500

@@ -19,6 +19,7 @@ from app.ui.app_events import AppEvents
 from app.ui.debts import debts_tab
 from app.ui.main_window import MainWindow, Services
 from app.ui.sales import sales_tab
+from tests.conftest import add_debt, add_payment
 from tests.ui.conftest import PromptRecorder
 
 TODAY = date.today()
@@ -36,10 +37,7 @@ def _record_sale(path: Path, total: int, paid: int, *, sold_at: str, due: str | 
             (sale_id, total),
         )
         if total > paid:
-            conn.execute(
-                "INSERT INTO debts (sale_id, amount, due_date) VALUES (?, ?, ?)",
-                (sale_id, total - paid, due),
-            )
+            add_debt(conn, sale_id, total - paid, due_date=due)
     conn.close()
 
 
@@ -90,14 +88,14 @@ def test_a_payment_refreshes_the_debts_tab(
     assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "5.00"
     conn = sqlite3.connect(database_path)
     with conn:
-        conn.execute("INSERT INTO payment_history (debt_id, amount) VALUES (1, 500)")
+        add_payment(conn, 1, 500)
     conn.close()
     window._events.payment_recorded.emit(1)
     assert window.debts_tab.panel.value(debts_tab.OPEN) == "0"
     assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "0.00"
 
 
-def test_menus_and_status_bar(window: MainWindow, database_path: Path) -> None:
+def test_menus_and_status_bar(window: MainWindow, database_path: Path, migrator: Migrator) -> None:
     menus = [action.text().replace("&", "") for action in window.menuBar().actions()]
     assert menus == ["File", "Help"]
     assert window.backup_action.text().replace("&", "") == "Backup now…"
@@ -105,11 +103,17 @@ def test_menus_and_status_bar(window: MainWindow, database_path: Path) -> None:
     assert window.restore_action.text().replace("&", "") == "Restore from backup…"
     assert window.backup_action.shortcut().toString() == "Ctrl+B"
     assert window.quit_action.shortcut().toString() == "Ctrl+Q"
-    assert window.database_label.text() == f"Database: {database_path} (version 10)"
+    assert window.database_label.text() == (
+        f"Database: {database_path} (version {migrator.latest_version})"
+    )
 
 
 def test_about_names_version_folders_and_schema(
-    window: MainWindow, data_dir: Path, database_path: Path, recorded_prompts: PromptRecorder
+    window: MainWindow,
+    data_dir: Path,
+    database_path: Path,
+    migrator: Migrator,
+    recorded_prompts: PromptRecorder,
 ) -> None:
     window.about_action.trigger()
     assert recorded_prompts.titles() == ["About Dukan"]
@@ -117,7 +121,7 @@ def test_about_names_version_folders_and_schema(
     assert __version__ in text
     assert str(data_dir) in text
     assert str(database_path) in text
-    assert "<b>Schema version</b>&nbsp;</td><td>10</td>" in text
+    assert f"<b>Schema version</b>&nbsp;</td><td>{migrator.latest_version}</td>" in text
 
 
 def test_backup_now_writes_a_verified_copy(
@@ -156,7 +160,11 @@ def _sales_count(path: Path) -> int:
 
 
 def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
-    window: MainWindow, database_path: Path, qtbot: QtBot, recorded_prompts: PromptRecorder
+    window: MainWindow,
+    database_path: Path,
+    migrator: Migrator,
+    qtbot: QtBot,
+    recorded_prompts: PromptRecorder,
 ) -> None:
     _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
     backup = window._services.maintenance.backup_now()
@@ -170,7 +178,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
 
     kinds = [kind for kind, _title, _text in recorded_prompts.shown]
     assert kinds == ["confirm", "info"]
-    assert "(1 sales, database version 10)" in recorded_prompts.shown[0][2]
+    assert f"(1 sales, database version {migrator.latest_version})" in recorded_prompts.shown[0][2]
     assert window.sales_tab.panel.value(sales_tab.SALES) == "1"
     assert window.debts_tab.panel.value(debts_tab.OPEN) == "0"
     assert _sales_count(database_path) == 1

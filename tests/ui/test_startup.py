@@ -144,6 +144,7 @@ def test_a_failing_migration_shows_the_error_and_not_the_window(
 def test_a_newer_database_is_refused_and_left_byte_identical(
     qtbot: QtBot,
     database_path: Path,
+    migrator: Migrator,
     started: list[StartedWindow],
     recorded_prompts: PromptRecorder,
 ) -> None:
@@ -157,7 +158,7 @@ def test_a_newer_database_is_refused_and_left_byte_identical(
     assert result == EXIT_STARTUP_FAILED
     assert _visible_main_windows() == []
     assert "newer Dukan (database version 99)" in recorded_prompts.texts()
-    assert "versions up to 10" in recorded_prompts.texts()
+    assert f"versions up to {migrator.latest_version}" in recorded_prompts.texts()
     assert _sha256(database_path) == before
 
 
