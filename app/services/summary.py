@@ -8,7 +8,7 @@ from datetime import date, datetime, time, timedelta
 from peewee import fn
 
 from app.db.fields import TIMESTAMP_FORMAT
-from app.db.tables import OpenDebt, Sale
+from app.db.tables import Customer, LegacyPlaceholder, OpenDebt, Sale
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +24,15 @@ class DebtSummary:
     outstanding_minor: int
     overdue_count: int
     overdue_minor: int
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerSummary:
+    count: int  # real customers, archived ones and the legacy placeholder left out
+    owing_count: int
+    # Open debts from before customers existed whose payer was not recorded (the queue).
+    waiting_count: int
+    waiting_minor: int
 
 
 class SummaryService:
@@ -53,3 +62,22 @@ class SummaryService:
             .scalar(as_tuple=True)
         )
         return DebtSummary(int(count), int(outstanding), int(overdue_count), int(overdue))
+
+    def customers(self) -> CustomerSummary:
+        placeholder = LegacyPlaceholder.select(LegacyPlaceholder.customer)
+        count = (
+            Customer.select().where(~Customer.is_deleted & Customer.id.not_in(placeholder)).count()
+        )
+        owing = (
+            OpenDebt.select(fn.COUNT(fn.DISTINCT(OpenDebt.customer_id)))
+            .where(OpenDebt.customer_id.not_in(placeholder))
+            .scalar()
+        )
+        waiting_count, waiting = (
+            OpenDebt.select(
+                fn.COUNT(OpenDebt.debt_id), fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0)
+            )
+            .where(OpenDebt.customer_id.in_(placeholder))
+            .scalar(as_tuple=True)
+        )
+        return CustomerSummary(int(count), int(owing), int(waiting_count), int(waiting))

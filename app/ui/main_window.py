@@ -44,7 +44,7 @@ class MainWindow(QMainWindow):
 
         self.tabs = QTabWidget()
         self.sales_tab = SalesTab(services.summary, events)
-        self.customers_tab = CustomersTab(events)
+        self.customers_tab = CustomersTab(services.summary, events)
         self.debts_tab = DebtsTab(services.summary, events)
         self.tabs.addTab(self.sales_tab, "&Sales")
         self.tabs.addTab(self.customers_tab, "&Customers")

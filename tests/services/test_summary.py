@@ -1,12 +1,16 @@
-"""Headline numbers: today's sales and the open credit book, from the rows themselves."""
+"""Headline numbers: today's sales, the open credit book and customers, from the rows."""
 
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
-from app.db.database import DukanDatabase
+from app.db.database import DukanDatabase, open_database
+from app.db.migrator import Migrator
 from app.db.tables import Customer, Debt, Payment, Sale
-from app.services.summary import DebtSummary, SalesSummary, SummaryService
+from app.paths import migrations_dir
+from app.services.summary import CustomerSummary, DebtSummary, SalesSummary, SummaryService
+from tests.db.legacy_shop import LegacySale, build_legacy_shop
 
 DAY = date(2026, 3, 14)
 
@@ -52,3 +56,29 @@ def test_open_debts_subtract_payments_and_split_overdue(database: DukanDatabase)
     assert summary == DebtSummary(
         open_count=3, outstanding_minor=3500 + 2000 + 400, overdue_count=1, overdue_minor=3500
     )
+
+
+def test_customers_count_real_ones_and_the_queue_apart(tmp_path: Path, migrator: Migrator) -> None:
+    sales = [
+        LegacySale("nadia", "Nadia", "0555 111 222", total=3_000, payments=(1_000,)),
+        LegacySale("nadia-paid", "nadia", None, total=500, payments=(500,)),
+        LegacySale("omar", "Omar", None, total=700, paid=700),  # cash: no customer
+        LegacySale("blank", None, None, total=900, payments=(100,)),
+        LegacySale("blank-paid", "  ", None, total=200, payments=(200,)),
+    ]
+    shop = build_legacy_shop(migrator, tmp_path / "shop" / "dukan.db", sales)
+    Migrator(migrations_dir()).migrate(shop.path)
+    db = open_database(shop.path)
+    try:
+        with db.atomic():
+            Customer.create(name="Samir")  # owes nothing
+            Customer.create(name="Gone", is_deleted=True)
+        assert SummaryService().customers() == CustomerSummary(
+            count=2, owing_count=1, waiting_count=1, waiting_minor=800
+        )
+    finally:
+        db.close()
+
+
+def test_a_new_shop_has_no_customers(database: DukanDatabase) -> None:
+    assert SummaryService().customers() == CustomerSummary(0, 0, 0, 0)

@@ -16,6 +16,7 @@ from app.db.migrator import Migrator
 from app.services.maintenance import MaintenanceService
 from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
+from app.ui.customers import customers_tab
 from app.ui.debts import debts_tab
 from app.ui.main_window import MainWindow, Services
 from app.ui.sales import sales_tab
@@ -93,6 +94,24 @@ def test_a_payment_refreshes_the_debts_tab(
     window._events.payment_recorded.emit(1)
     assert window.debts_tab.panel.value(debts_tab.OPEN) == "0"
     assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "0.00"
+
+
+def test_the_customers_tab_counts_customers_and_follows_events(
+    database_path: Path, window: MainWindow
+) -> None:
+    assert window.customers_tab.panel.value(customers_tab.CUSTOMERS) == "0"
+    _record_sale(database_path, 800, 300, sold_at=f"{TODAY} 11:40:00", due=None)
+    conn = sqlite3.connect(database_path)
+    with conn:
+        conn.execute("INSERT INTO customers (name) VALUES ('Samir')")
+    conn.close()
+
+    window._events.customer_saved.emit(2)
+
+    panel = window.customers_tab.panel
+    assert panel.value(customers_tab.CUSTOMERS) == "2"
+    assert panel.value(customers_tab.OWING) == "1"
+    assert panel.value(customers_tab.WAITING) == "0 (0.00)"
 
 
 def test_menus_and_status_bar(window: MainWindow, database_path: Path, migrator: Migrator) -> None:

@@ -1,24 +1,46 @@
-"""The Customers tab: the customer directory, built on the customer-aware schema (011+)."""
+"""The Customers tab: how many customers the shop has, who owes, and what waits for one."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
+from app.ui.formatting import format_money
+from app.ui.widgets.summary_panel import SummaryPanel
 
-NO_DIRECTORY_YET = (
-    "This database has no customer records yet. Credit sales name their payer as the cashier "
-    "typed it; the customer directory is created from those names by the customer-aware "
-    "upgrade."
-)
+CUSTOMERS = "Customers"
+OWING = "Owing money"
+WAITING = "Old debts without a customer"
 
 
 class CustomersTab(QWidget):
-    def __init__(self, events: AppEvents, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, summary: SummaryService, events: AppEvents, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self._events = events
-        self.message = QLabel(NO_DIRECTORY_YET)
-        self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        QVBoxLayout(self).addWidget(self.message)
+        self._summary = summary
+        self.panel = SummaryPanel("Customers", [CUSTOMERS, OWING, WAITING])
+        QVBoxLayout(self).addWidget(self.panel)
+        for signal in (
+            events.customer_saved,
+            events.sale_recorded,
+            events.payment_recorded,
+            events.database_restored,
+        ):
+            signal.connect(self._on_events_customers_changed)
+        self.refresh()
+
+    def refresh(self) -> None:
+        customers = self._summary.customers()
+        self.panel.set_value(CUSTOMERS, str(customers.count))
+        self.panel.set_value(OWING, str(customers.owing_count))
+        # Debts the upgrade could not give to anyone: the payer was not typed, or the name
+        # belongs to more than one customer.
+        self.panel.set_value(
+            WAITING,
+            f"{customers.waiting_count} ({format_money(customers.waiting_minor)})",
+        )
+
+    def _on_events_customers_changed(self, _what: object) -> None:
+        self.refresh()
