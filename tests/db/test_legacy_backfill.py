@@ -275,3 +275,28 @@ def test_customers_are_dated_by_their_credit_sales(tmp_path: Path, migrator: Mig
         ]
     finally:
         conn.close()
+
+
+@pytest.mark.parametrize(
+    ("in_settings", "of_the_system", "customers"),
+    [
+        (None, "DZ", 1),  # no setting: the system's region reads the national form
+        ("DZ", "FR", 1),  # the shop's own setting comes first
+        (None, None, 2),  # neither: `0555…` and `+213555…` cannot be matched
+    ],
+)
+def test_phones_are_read_in_the_shops_region(
+    tmp_path: Path,
+    migrator: Migrator,
+    in_settings: str | None,
+    of_the_system: str | None,
+    customers: int,
+) -> None:
+    sales = [sale("a", "Alice", "0555 123 456"), sale("b", "Alice", "+213555123456")]
+    shop = build_legacy_shop(migrator, tmp_path / "shop" / "dukan.db", sales, region=in_settings)
+    Migrator(migrations_dir(), phone_region=of_the_system).migrate(shop.path)
+    conn = sqlite3.connect(shop.path)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0] == customers
+    finally:
+        conn.close()
