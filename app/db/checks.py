@@ -32,6 +32,28 @@ def _money_is_integer(table: str, since_version: int, columns: tuple[str, ...]) 
     )
 
 
+# How a row of each table is linked to its debt, and what the row is called in a message.
+_DEBT_LINKS = {
+    "sales": ("x.id = d.sale_id", "sale"),
+    "payment_history": ("d.id = x.debt_id", "payment"),
+}
+
+
+def _names_the_debts_customer(name: str, table: str, since_version: int) -> LedgerRule:
+    """A sale or payment tied to a debt names the debt's customer (a copy kept for reports)."""
+    link, noun = _DEBT_LINKS[table]
+    return LedgerRule(
+        name,
+        since_version,
+        f"""SELECT '{noun} ' || x.id || ': customer ' || COALESCE(x.customer_id, 'none')
+                  || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
+           FROM {table} x
+           JOIN debts d ON {link}
+           WHERE x.customer_id IS NOT d.customer_id
+           ORDER BY x.id, d.id""",
+    )
+
+
 LEDGER_RULES: tuple[LedgerRule, ...] = (
     LedgerRule(
         "sale total equals the sum of its items",
@@ -81,26 +103,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
               OR NOT EXISTS (SELECT 1 FROM customers c WHERE c.id = d.customer_id)
            ORDER BY d.id""",
     ),
-    LedgerRule(
-        "a sale with a debt belongs to the debt's customer",
-        13,
-        """SELECT 'sale ' || s.id || ': customer ' || COALESCE(s.customer_id, 'none')
-                  || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
-           FROM debts d
-           JOIN sales s ON s.id = d.sale_id
-           WHERE s.customer_id IS NOT d.customer_id
-           ORDER BY s.id, d.id""",
-    ),
-    LedgerRule(
-        "a payment carries its debt's customer",
-        14,
-        """SELECT 'payment ' || p.id || ': customer ' || COALESCE(p.customer_id, 'none')
-                  || ' but its debt ' || d.id || ' is owed by customer ' || d.customer_id
-           FROM payment_history p
-           JOIN debts d ON d.id = p.debt_id
-           WHERE p.customer_id IS NOT d.customer_id
-           ORDER BY p.id""",
-    ),
+    _names_the_debts_customer("a sale with a debt belongs to the debt's customer", "sales", 13),
+    _names_the_debts_customer("a payment carries its debt's customer", "payment_history", 14),
     _money_is_integer("products", 2, ("price",)),
     _money_is_integer("sales", 3, ("total", "paid")),
     _money_is_integer("sale_items", 4, ("unit_price", "quantity")),

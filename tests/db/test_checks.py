@@ -26,6 +26,9 @@ SALE_TOTAL = "sale total equals the sum of its items"
 SALE_PAID = "sale paid is not more than its total"
 DEBT_OVERPAID = "payments on a debt do not exceed its amount"
 DEBT_STATUS = "a debt is 'paid' exactly when fully paid"
+DEBT_CUSTOMER = "every debt has a customer"
+SALE_CUSTOMER = "a sale with a debt belongs to the debt's customer"
+PAYMENT_CUSTOMER = "a payment carries its debt's customer"
 
 
 @pytest.fixture
@@ -143,6 +146,46 @@ def test_a_debt_left_open_although_fully_paid(conn: sqlite3.Connection) -> None:
     assert all_violations(conn, LATEST) == [
         Violation(DEBT_STATUS, f"debt {debt_id}: status open with 500 of 500 paid"),
         Violation(DEBT_STATUS, f"debt {untouched}: status paid with 0 of 300 paid"),
+    ]
+
+
+def test_a_debt_whose_customer_is_missing(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    # Another program, writing with foreign keys off, pointed the debt at nobody.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    conn.execute("UPDATE debts SET customer_id = 999 WHERE id = ?", (debt_id,))
+    conn.execute("UPDATE sales SET customer_id = 999")
+    assert ledger_violations(conn, LATEST) == [
+        Violation(DEBT_CUSTOMER, f"debt {debt_id}: customer 999 does not exist")
+    ]
+
+
+def test_a_credit_sale_of_someone_else(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    sale_id = conn.execute("SELECT sale_id FROM debts WHERE id = ?", (debt_id,)).fetchone()[0]
+    owner = conn.execute("SELECT customer_id FROM debts WHERE id = ?", (debt_id,)).fetchone()[0]
+    conn.execute("UPDATE sales SET customer_id = NULL WHERE id = ?", (sale_id,))
+    assert all_violations(conn, LATEST) == [
+        Violation(
+            SALE_CUSTOMER,
+            f"sale {sale_id}: customer none but its debt {debt_id} is owed by customer {owner}",
+        )
+    ]
+
+
+def test_a_payment_naming_another_customer(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    pay(conn, debt_id, 100)
+    owner = conn.execute("SELECT customer_id FROM debts WHERE id = ?", (debt_id,)).fetchone()[0]
+    other = insert(conn, "INSERT INTO customers (name) VALUES ('Someone else')")
+    # The trigger refuses this; a program that dropped it would not be refused.
+    conn.execute("DROP TRIGGER trg_payment_history_customer_update")
+    conn.execute("UPDATE payment_history SET customer_id = ?", (other,))
+    assert all_violations(conn, LATEST) == [
+        Violation(
+            PAYMENT_CUSTOMER,
+            f"payment 1: customer {other} but its debt {debt_id} is owed by customer {owner}",
+        )
     ]
 
 
