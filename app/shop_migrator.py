@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import locale
 import os
 from pathlib import Path
 
@@ -12,13 +11,17 @@ from app.domain.phone import region_from_locale
 
 
 def system_phone_region() -> str | None:
-    """The territory of the user's locale (`fr_DZ.UTF-8` → `DZ`), or None when it names none."""
-    candidates = [locale.getlocale()[0]]
-    candidates += [os.environ.get(name) for name in ("LC_ALL", "LC_CTYPE", "LANG")]
-    for candidate in candidates:
-        region = region_from_locale(candidate)
-        if region is not None:
-            return region
+    """The territory the locale environment names (`LANG=fr_DZ.UTF-8` → `DZ`), or None.
+
+    Read from the variables as set, not `locale.getlocale()`, which reports `C.UTF-8` as
+    `en_US` and would read every national number as American. Windows sets none of them: no
+    region there until the shop's settings name one.
+    """
+    for name in ("LC_ALL", "LC_CTYPE", "LANG"):
+        value = os.environ.get(name)
+        if value:
+            # The first one set decides, as it does for the C library.
+            return region_from_locale(value)
     return None
 
 

@@ -38,18 +38,20 @@ UPDATE legacy_debtor SET customer_key = 'phone:' || phone_key WHERE phone_key IS
 --    makes one customer per distinct name; a name shared by several phones is no reliable
 --    identifier and is left for the placeholder. Cash sales are never read: only debts.
 CREATE TEMP TABLE legacy_alias AS
-SELECT DISTINCT name_key, phone_key
-FROM legacy_debtor
-WHERE phone_key IS NOT NULL AND name_key IS NOT NULL;
+SELECT name_key, COUNT(*) AS phones, MIN(phone_key) AS phone_key
+FROM (SELECT DISTINCT name_key, phone_key
+      FROM legacy_debtor
+      WHERE phone_key IS NOT NULL AND name_key IS NOT NULL)
+GROUP BY name_key;
 
-CREATE INDEX temp.legacy_alias_by_name ON legacy_alias(name_key);
+CREATE UNIQUE INDEX temp.legacy_alias_by_name ON legacy_alias(name_key);
 
 UPDATE legacy_debtor
-SET customer_key = CASE (SELECT COUNT(*) FROM legacy_alias a WHERE a.name_key = legacy_debtor.name_key)
-    WHEN 0 THEN 'name:' || name_key
-    WHEN 1 THEN (SELECT 'phone:' || a.phone_key FROM legacy_alias a
-                 WHERE a.name_key = legacy_debtor.name_key)
-    ELSE NULL
+SET customer_key = CASE
+    WHEN NOT EXISTS (SELECT 1 FROM legacy_alias a WHERE a.name_key = legacy_debtor.name_key)
+        THEN 'name:' || name_key
+    ELSE (SELECT 'phone:' || a.phone_key FROM legacy_alias a
+          WHERE a.name_key = legacy_debtor.name_key AND a.phones = 1)
 END
 WHERE phone_key IS NULL AND name_key IS NOT NULL;
 
@@ -108,6 +110,11 @@ SET name = CASE customer_key
     END,
     phone = CASE WHEN customer_key LIKE 'phone:%' THEN substr(customer_key, 7) END;
 
+-- A customer some other program already recorded under the same phone is that person.
+UPDATE legacy_customer
+SET customer_id = (SELECT c.id FROM customers c WHERE c.phone = legacy_customer.phone)
+WHERE phone IN (SELECT phone FROM customers);
+
 INSERT INTO customers (id, name, phone, note, created_at, updated_at)
 SELECT
     customer_id,
@@ -120,6 +127,7 @@ SELECT
     COALESCE(first_seen, '1970-01-01 00:00:00'),
     COALESCE(last_seen, '1970-01-01 00:00:00')
 FROM legacy_customer
+WHERE customer_id NOT IN (SELECT id FROM customers)
 ORDER BY customer_id;
 
 -- Services recognise the placeholder by this one row; triggers below keep new debts off it.

@@ -10,8 +10,8 @@
 CREATE TEMP TABLE legacy_payments_sequence AS
 SELECT seq FROM sqlite_sequence WHERE name = 'payment_history';
 
--- The view reads payment_history, so it goes first and comes back unchanged. The settlement
--- trigger is on payment_history and goes with the old table.
+-- The view reads payment_history, so it goes first and comes back unchanged; so does the
+-- settlement trigger, which is on payment_history.
 DROP VIEW open_debts;
 
 DROP TRIGGER trg_payment_history_settle;

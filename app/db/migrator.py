@@ -402,6 +402,12 @@ class Migrator:
                 # quick_check (done by inspect) skips index/table agreement; an upgrade
                 # rewrites tables, so it gets the full check, once.
                 damage = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+                # Every migration must leave foreign_key_check empty, so a reference that was
+                # already broken would fail the first one: say so now, with nothing written.
+                broken = conn.execute(
+                    "SELECT COUNT(*), MIN(fk.\"table\" || ' row ' || fk.rowid || ' points to a "
+                    "missing ' || fk.parent) FROM pragma_foreign_key_check() AS fk"
+                ).fetchone()
         except (sqlite3.Error, OSError) as error:
             raise _refuse(
                 f"{state.path} could not be checked before the upgrade ({error}). Nothing was "
@@ -411,6 +417,12 @@ class Migrator:
             raise _refuse(
                 f"{state.path} failed its integrity check ({damage[0]}). Nothing was changed; "
                 "restore a backup."
+            )
+        if broken[0]:
+            raise _refuse(
+                f"{state.path} has {broken[0]} row(s) pointing at rows that do not exist "
+                f"(such as: {broken[1]}), written by a program that did not enforce references. "
+                "Nothing was changed; `python -m app check` lists them."
             )
 
     def _check_room(self, state: DatabaseState) -> None:

@@ -23,10 +23,10 @@ def _ascii_digits(text: str) -> str:
 def normalize_phone(typed: str | None, region: str | None = None) -> str | None:
     """The stored form of a typed phone number, or None when nothing usable was typed.
 
-    With the shop's region (ISO 3166 alpha-2, e.g. "DZ") a national number such as
+    With the shop's region (ISO 3166 alpha-2, e.g. "DZ") a valid national number such as
     `0555 123 456` becomes E.164 (`+213555123456`), as do `+213…` and `00213…` forms. A number
-    the library cannot place keeps its digits (and a leading `+`), so two typings of it still
-    agree once separators are gone.
+    the library does not know as valid keeps its digits (and a leading `+`), so two typings of
+    it still agree once separators are gone.
     """
     if typed is None:
         return None
@@ -40,7 +40,9 @@ def normalize_phone(typed: str | None, region: str | None = None) -> str | None:
         number = phonenumbers.parse(compact, known_region)
     except phonenumbers.NumberParseException:
         return compact
-    if not phonenumbers.is_possible_number(number):
+    # Valid, not merely the right length: read in the wrong region, `0555 123 456` would
+    # otherwise become a number that exists nowhere (`+10555123456`).
+    if not phonenumbers.is_valid_number(number):
         return compact
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 

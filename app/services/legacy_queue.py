@@ -15,6 +15,8 @@ from app.services.debtors import placeholder_id, require_debtor
 from app.services.errors import ServiceError
 
 logger = logging.getLogger(__name__)
+# A screenful; an old shop can have thousands of unrecorded payers.
+PAGE_SIZE = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +40,13 @@ class Assignment:
 
 
 class LegacyQueue:
-    def unassigned(self) -> list[UnassignedDebt]:
-        """The placeholder's debts: open ones first, then settled ones; oldest sale first."""
+    def waiting_count(self) -> int:
+        """How many debts the placeholder holds (open and settled)."""
+        holder = placeholder_id()
+        return 0 if holder is None else Debt.select().where(Debt.customer == holder).count()
+
+    def unassigned(self, *, offset: int = 0, limit: int = PAGE_SIZE) -> list[UnassignedDebt]:
+        """A page of the placeholder's debts: open ones first, then settled; oldest sale first."""
         holder = placeholder_id()
         if holder is None:
             return []
@@ -59,6 +66,8 @@ class LegacyQueue:
             .join(Sale, JOIN.LEFT_OUTER, on=Debt.sale == Sale.id)
             .where(Debt.customer == holder)
             .order_by(Debt.status == "paid", Sale.sold_at, Debt.id)
+            .offset(offset)
+            .limit(limit)
             .tuples()
         )
         # .tuples() yields plain tuples in the order selected; the stubs type rows as models.

@@ -11,7 +11,7 @@ import pytest
 
 from app.db.checks import all_violations
 from app.db.database import open_database, read_pragmas
-from app.db.migrator import Migrator
+from app.db.migrator import MigrationRefused, Migrator
 from app.paths import migrations_dir
 from tests.db.legacy_shop import LEGACY_VERSION, LegacyShop, build_legacy_shop, messy_sales
 
@@ -221,3 +221,20 @@ def test_a_payment_must_carry_its_debts_customer(upgraded: sqlite3.Connection) -
         upgraded.execute(
             "UPDATE payment_history SET customer_id = ? WHERE id = ?", (other, payment)
         )
+
+
+def test_a_file_with_broken_references_is_refused_untouched(
+    tmp_path: Path, migrator: Migrator
+) -> None:
+    shop = build_legacy_shop(migrator, tmp_path / "shop" / "dukan.db", messy_sales(20, seed=5))
+    conn = sqlite3.connect(shop.path, isolation_level=None)
+    # The old till ran with SQLite's default: foreign keys off. It deleted a credit sale.
+    conn.execute("DELETE FROM sales WHERE id = (SELECT MIN(sale_id) FROM debts)")
+    conn.close()
+    before = shop.path.read_bytes()
+
+    with pytest.raises(MigrationRefused, match=r"pointing at rows that do not exist.*debts row"):
+        Migrator(migrations_dir()).migrate(shop.path)
+
+    assert shop.path.read_bytes() == before
+    assert not (shop.path.parent / "backups").exists()

@@ -300,3 +300,28 @@ def test_phones_are_read_in_the_shops_region(
         assert conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0] == customers
     finally:
         conn.close()
+
+
+def test_a_customer_already_recorded_with_the_phone_is_reused(
+    tmp_path: Path, migrator: Migrator
+) -> None:
+    sales = [sale("a", "Alice", "0555 123 456"), sale("b", "Bob", "0666 12 34 56")]
+    shop = build_legacy_shop(migrator, tmp_path / "shop" / "dukan.db", sales)
+    Migrator(migrations_dir()).migrate(shop.path, target=12)
+    conn = sqlite3.connect(shop.path)
+    with conn:  # another program recorded Alice between the upgrades
+        conn.execute("INSERT INTO customers (name, phone) VALUES ('Alice S.', '+213555123456')")
+    conn.close()
+
+    Migrator(migrations_dir()).migrate(shop.path)
+
+    conn = sqlite3.connect(shop.path)
+    try:
+        owners = conn.execute(
+            "SELECT c.name, c.phone FROM debts d JOIN customers c ON c.id = d.customer_id "
+            "ORDER BY d.id"
+        ).fetchall()
+        assert owners == [("Alice S.", "+213555123456"), ("Bob", "+213666123456")]
+        assert conn.execute("SELECT COUNT(*) FROM customers").fetchone()[0] == 2
+    finally:
+        conn.close()

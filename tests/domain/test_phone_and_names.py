@@ -25,6 +25,7 @@ from app.shop_migrator import system_phone_region
         ("+86 138 0013 8000", "DZ", "+8613800138000"),  # a foreign number stays foreign
         ("0555 123 456", None, "0555123456"),  # no region: the digits
         ("0555123", "DZ", "0555123"),  # too short for DZ: kept as digits, still one key
+        ("0555 123 456", "US", "0555123456"),  # the wrong region invents no number
         ("  ", "DZ", None),
         ("", None, None),
         ("-", "DZ", None),
@@ -71,9 +72,10 @@ def test_region_from_locale(locale_name: str | None, region: str | None) -> None
 
 
 def test_the_system_region_follows_the_locale_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("locale.getlocale", lambda: (None, None))
     for name in ("LC_ALL", "LC_CTYPE", "LANG"):
         monkeypatch.delenv(name, raising=False)
+    assert system_phone_region() is None
+    monkeypatch.setenv("LANG", "C.UTF-8")  # Python's locale module would call this en_US
     assert system_phone_region() is None
     monkeypatch.setenv("LANG", "ar_DZ.UTF-8")
     assert system_phone_region() == "DZ"

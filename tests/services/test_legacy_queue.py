@@ -126,6 +126,15 @@ def test_a_refused_assignment_writes_nothing(
     assert snapshot(conn) == before
 
 
+def test_the_queue_comes_in_pages(shop: tuple[LegacyShop, DukanDatabase]) -> None:
+    queue = LegacyQueue()
+    everything = queue.unassigned()
+    assert queue.waiting_count() == len(everything) == 3
+    pages = [queue.unassigned(offset=start, limit=2) for start in (0, 2, 4)]
+    assert pages[0] + pages[1] == everything
+    assert pages[2] == []
+
+
 def test_new_debts_cannot_name_the_placeholder(shop: tuple[LegacyShop, DukanDatabase]) -> None:
     built, db = shop
     holder = placeholder_id()
@@ -143,6 +152,7 @@ def test_a_file_whose_debts_all_had_payers_has_no_queue(tmp_path: Path, migrator
     try:
         assert placeholder_id() is None
         assert LegacyQueue().unassigned() == []
+        assert LegacyQueue().waiting_count() == 0
     finally:
         db.close()
 
