@@ -2,33 +2,34 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
 from app.ui.formatting import format_money
-from app.ui.widgets.summary_panel import SummaryPanel
+from app.ui.widgets.summary_tab import SummaryTab
 
 CUSTOMERS = "Customers"
 OWING = "Owing money"
 WAITING = "Old debts without a customer"
 
 
-class CustomersTab(QWidget):
+class CustomersTab(SummaryTab):
     def __init__(
         self, summary: SummaryService, events: AppEvents, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Customers",
+            [CUSTOMERS, OWING, WAITING],
+            [
+                events.customer_saved,
+                events.sale_recorded,
+                events.payment_recorded,
+                events.database_restored,
+            ],
+            parent,
+        )
         self._summary = summary
-        self.panel = SummaryPanel("Customers", [CUSTOMERS, OWING, WAITING])
-        QVBoxLayout(self).addWidget(self.panel)
-        for signal in (
-            events.customer_saved,
-            events.sale_recorded,
-            events.payment_recorded,
-            events.database_restored,
-        ):
-            signal.connect(self._on_events_customers_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -41,6 +42,3 @@ class CustomersTab(QWidget):
             WAITING,
             f"{customers.waiting_count} ({format_money(customers.waiting_minor)})",
         )
-
-    def _on_events_customers_changed(self, _what: object) -> None:
-        self.refresh()

@@ -5,19 +5,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
 from app.ui.formatting import format_money
-from app.ui.widgets.summary_panel import SummaryPanel
+from app.ui.widgets.summary_tab import SummaryTab
 
 OPEN = "Open debts"
 OUTSTANDING = "Outstanding"
 OVERDUE = "Overdue"
 
 
-class DebtsTab(QWidget):
+class DebtsTab(SummaryTab):
     def __init__(
         self,
         summary: SummaryService,
@@ -25,14 +25,14 @@ class DebtsTab(QWidget):
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Credit book",
+            [OPEN, OUTSTANDING, OVERDUE],
+            [events.sale_recorded, events.payment_recorded, events.database_restored],
+            parent,
+        )
         self._summary = summary
         self._today = today
-        self.panel = SummaryPanel("Credit book", [OPEN, OUTSTANDING, OVERDUE])
-        QVBoxLayout(self).addWidget(self.panel)
-        events.sale_recorded.connect(self._on_events_books_changed)
-        events.payment_recorded.connect(self._on_events_books_changed)
-        events.database_restored.connect(self._on_events_books_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -42,6 +42,3 @@ class DebtsTab(QWidget):
         self.panel.set_value(
             OVERDUE, f"{debts.overdue_count} ({format_money(debts.overdue_minor)})"
         )
-
-    def _on_events_books_changed(self, _what: object) -> None:
-        self.refresh()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
 from app.ui.formatting import format_money
-from app.ui.widgets.summary_panel import SummaryPanel
+from app.ui.widgets.summary_tab import SummaryTab
 
 SALES = "Sales today"
 TAKEN = "Total"
@@ -18,7 +18,7 @@ PAID = "Paid now"
 ON_CREDIT = "Left on credit"
 
 
-class SalesTab(QWidget):
+class SalesTab(SummaryTab):
     def __init__(
         self,
         summary: SummaryService,
@@ -26,13 +26,14 @@ class SalesTab(QWidget):
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            "Today's sales",
+            [SALES, TAKEN, PAID, ON_CREDIT],
+            [events.sale_recorded, events.database_restored],
+            parent,
+        )
         self._summary = summary
         self._today = today
-        self.panel = SummaryPanel("Today's sales", [SALES, TAKEN, PAID, ON_CREDIT])
-        QVBoxLayout(self).addWidget(self.panel)
-        events.sale_recorded.connect(self._on_events_books_changed)
-        events.database_restored.connect(self._on_events_books_changed)
         self.refresh()
 
     def refresh(self) -> None:
@@ -43,6 +44,3 @@ class SalesTab(QWidget):
         self.panel.set_value(PAID, format_money(sales.paid_minor))
         self.panel.set_value(ON_CREDIT, format_money(sales.total_minor - sales.paid_minor))
         self.panel.set_note(f"{day:%A %d %B %Y}")
-
-    def _on_events_books_changed(self, _what: object) -> None:
-        self.refresh()
