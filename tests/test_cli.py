@@ -22,6 +22,7 @@ from app import __version__, cli
 from app.db.migrator import Migrator
 from app.paths import DATA_DIR_VARIABLE, lock_path_for, migrations_dir
 from tests.db.bundles import bundle_failing_at_010
+from tests.db.populate import row_order
 from tests.lock_holder import lock_held_by_another_process
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +87,9 @@ def all_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
             )
         ]
         return {
-            table: conn.execute(f'SELECT * FROM "{table}" ORDER BY rowid').fetchall()
+            table: conn.execute(
+                f'SELECT * FROM "{table}" ORDER BY {row_order(conn, table)}'
+            ).fetchall()
             for table in tables
         }
     finally:

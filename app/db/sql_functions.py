@@ -6,6 +6,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import Any
 
+from app.domain.customer_search import search_keys
 from app.domain.names import name_key, tidy_name
 from app.domain.phone import normalize_phone
 
@@ -29,6 +30,15 @@ def dukan_phone(text: Any, region: Any) -> Any:
     return normalize_phone(text, region if isinstance(region, str) and region else None)
 
 
+def dukan_customer_search_keys(name: Any, phone: Any, number: Any) -> str:
+    """A customer's search keys, one per line (a migration splits them into rows)."""
+
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) else None
+
+    return "\n".join(search_keys(text(name), text(phone), text(number)))
+
+
 # name -> (function, number of arguments). Never change what a released name returns: a
 # migration that ran with it must give the same result when a fresh file is built. (dukan_phone
 # also depends on the phonenumbers data, which learns new number ranges; see migrations/README.)
@@ -37,6 +47,7 @@ MIGRATION_FUNCTIONS: dict[str, tuple[Callable[..., Any], int]] = {
     "dukan_tidy_name": (dukan_tidy_name, 1),
     "dukan_mixed_case": (dukan_mixed_case, 1),
     "dukan_phone": (dukan_phone, 2),
+    "dukan_customer_search_keys": (dukan_customer_search_keys, 3),
 }
 
 

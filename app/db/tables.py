@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from peewee import AutoField, BooleanField, ForeignKeyField, IntegerField, TextField
+from peewee import (
+    AutoField,
+    BooleanField,
+    CompositeKey,
+    ForeignKeyField,
+    IntegerField,
+    TextField,
+)
 
 from app.db.database import BaseTable
 from app.db.fields import LocalDateField, LocalDateTimeField, MoneyField
@@ -29,19 +36,89 @@ class Product(BaseTable):
         table_name = "products"
 
 
+class Operator(BaseTable):
+    id = AutoField()
+    name = TextField(unique=True)
+    is_active = BooleanField(default=True)
+
+    class Meta:
+        table_name = "operators"
+
+
+class Counter(BaseTable):
+    name = TextField(primary_key=True)
+    next_value = IntegerField()
+
+    class Meta:
+        table_name = "counters"
+
+
 class Customer(BaseTable):
     id = AutoField()
+    customer_number = TextField(null=True, unique=True)
     name = TextField()
+    # name folded in Python (app/domain/names.py), kept by the service: the sort order by name.
+    name_key = TextField(default="")
+    contact_name = TextField(null=True)
     phone = TextField(null=True, unique=True)
     email = TextField(null=True)
-    address = TextField(null=True)
+    billing_address = TextField(null=True)  # JSON, app/domain/customer_form.py Address
+    shipping_address = TextField(null=True)
+    payment_terms = IntegerField(default=30)
+    credit_limit = MoneyField(null=True)
+    tax_number = TextField(null=True)
     note = TextField(null=True)
     is_deleted = BooleanField(default=False)
+    merged_into = ForeignKeyField(
+        "self", column_name="merged_into_id", null=True, on_delete="RESTRICT"
+    )
     created_at = LocalDateTimeField()
     updated_at = LocalDateTimeField()
+    created_by = ForeignKeyField(Operator, column_name="created_by", null=True)
+    updated_by = ForeignKeyField(Operator, column_name="updated_by", null=True)
 
     class Meta:
         table_name = "customers"
+
+
+class CustomerSearchKey(BaseTable):
+    """One prefix-searchable form of a customer (app/domain/customer_search.py)."""
+
+    key = TextField()
+    customer = ForeignKeyField(Customer, column_name="customer_id", on_delete="CASCADE")
+
+    class Meta:
+        table_name = "customer_search_keys"
+        primary_key = CompositeKey("key", "customer")
+
+
+class CustomerBalance(BaseTable):
+    """Debts less payments per customer, kept by triggers (migration 023)."""
+
+    customer = ForeignKeyField(
+        Customer, column_name="customer_id", primary_key=True, on_delete="CASCADE"
+    )
+    outstanding = MoneyField(default=0)
+
+    class Meta:
+        table_name = "customer_balances"
+
+
+class AuditEntry(BaseTable):
+    """One row of the append-only audit log (migration 021)."""
+
+    id = AutoField()
+    at = LocalDateTimeField()
+    operator = ForeignKeyField(Operator, column_name="operator_id")
+    entity = TextField()
+    entity_id = IntegerField()
+    action = TextField()
+    before_json = TextField(null=True)
+    after_json = TextField(null=True)
+    reason = TextField(null=True)
+
+    class Meta:
+        table_name = "audit_log"
 
 
 class LegacyPlaceholder(BaseTable):

@@ -262,10 +262,21 @@ def snapshot(conn: sqlite3.Connection) -> Snapshot:
     ]
     result: Snapshot = {}
     for name in names:
-        cursor = conn.execute(f'SELECT * FROM "{name}" ORDER BY rowid')
+        cursor = conn.execute(f'SELECT * FROM "{name}" ORDER BY {row_order(conn, name)}')
         columns = tuple(description[0] for description in cursor.description)
         result[name] = TableRows(columns, [tuple(row) for row in cursor.fetchall()])
     return result
+
+
+def row_order(conn: sqlite3.Connection, table: str) -> str:
+    """`rowid`, or for a WITHOUT ROWID table (which has none) every column, in order."""
+    has_rowid = conn.execute(
+        "SELECT sql NOT LIKE '%WITHOUT ROWID' FROM sqlite_master WHERE name = ?", (table,)
+    ).fetchone()[0]
+    if has_rowid:
+        return "rowid"
+    count = len(conn.execute(f'SELECT * FROM "{table}" LIMIT 0').description)
+    return ", ".join(str(position) for position in range(1, count + 1))
 
 
 def snapshot_of(path: Path) -> Snapshot:
@@ -279,6 +290,8 @@ def snapshot_of(path: Path) -> Snapshot:
 # Columns that upgrades fill in on rows that were already there: 013 gives each credit sale
 # the customer made from its payer.
 FILLED_BY_UPGRADES: dict[str, tuple[str, ...]] = {"sales": ("customer_id",)}
+# Columns upgrades move elsewhere: 017 carries customers.address into billing_address.
+MOVED_BY_UPGRADES: dict[str, tuple[str, ...]] = {"customers": ("address",)}
 
 
 def restricted_to(snap: Snapshot, before: Snapshot) -> Snapshot:
@@ -292,7 +305,8 @@ def restricted_to(snap: Snapshot, before: Snapshot) -> Snapshot:
     for name, table in before.items():
         if name not in snap:
             continue
-        columns = tuple(c for c in table.columns if c not in FILLED_BY_UPGRADES.get(name, ()))
+        skipped = FILLED_BY_UPGRADES.get(name, ()) + MOVED_BY_UPGRADES.get(name, ())
+        columns = tuple(c for c in table.columns if c not in skipped)
         keys = {row[0] for row in table.rows}
         kept = TableRows(snap[name].columns, [row for row in snap[name].rows if row[0] in keys])
         result[name] = kept.only(columns)
