@@ -19,3 +19,17 @@ WHERE numbered.id = customers.id;
 
 INSERT INTO counters (name, next_value)
 VALUES ('customer_number', (SELECT COUNT(*) + 1 FROM customers));
+
+-- The services always give a number; a customer inserted any other way (another tool, a
+-- script) takes the next one from the counter, so no customer is ever without a number.
+CREATE TRIGGER trg_customers_number
+AFTER INSERT ON customers
+WHEN NEW.customer_number IS NULL
+BEGIN
+    UPDATE counters SET next_value = next_value + 1 WHERE name = 'customer_number';
+    UPDATE customers
+    SET customer_number = printf(
+        'C-%05d', (SELECT next_value - 1 FROM counters WHERE name = 'customer_number')
+    )
+    WHERE id = NEW.id;
+END;

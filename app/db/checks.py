@@ -129,8 +129,8 @@ def reference_violations(conn: sqlite3.Connection) -> list[Violation]:
         conn,
         "references between rows",
         # Columns of PRAGMA foreign_key_check: table, rowid, parent table, key index.
-        "SELECT 'row ' || COALESCE(fk.rowid, '?') || ' of ' || fk.\"table\" || ' points to a missing '"
-        " || fk.parent FROM pragma_foreign_key_check() AS fk",
+        "SELECT 'row ' || COALESCE(fk.rowid, '?') || ' of ' || fk.\"table\""
+        " || ' points to a missing ' || fk.parent FROM pragma_foreign_key_check() AS fk",
     )
 
 

@@ -405,8 +405,9 @@ class Migrator:
                 # Every migration must leave foreign_key_check empty, so a reference that was
                 # already broken would fail the first one: say so now, with nothing written.
                 broken = conn.execute(
-                    "SELECT COUNT(*), MIN(fk.\"table\" || ' row ' || COALESCE(fk.rowid, '?') || ' points to a "
-                    "missing ' || fk.parent) FROM pragma_foreign_key_check() AS fk"
+                    "SELECT COUNT(*), MIN(fk.\"table\" || ' row ' || COALESCE(fk.rowid, '?')"
+                    " || ' points to a missing ' || fk.parent)"
+                    " FROM pragma_foreign_key_check() AS fk"
                 ).fetchone()
         except (sqlite3.Error, OSError) as error:
             raise _refuse(

@@ -76,6 +76,10 @@ class Customer(BaseTable):
     updated_at = LocalDateTimeField()
     created_by = ForeignKeyField(Operator, column_name="created_by", null=True)
     updated_by = ForeignKeyField(Operator, column_name="updated_by", null=True)
+    # The raw ids peewee exposes beside each foreign key, declared for the type checker.
+    merged_into_id: int | None
+    created_by_id: int | None
+    updated_by_id: int | None
 
     class Meta:
         table_name = "customers"
@@ -189,6 +193,7 @@ class Payment(BaseTable):
     customer = ForeignKeyField(
         Customer, column_name="customer_id", backref="payments", on_delete="RESTRICT"
     )
+    debt_id: int
 
     class Meta:
         table_name = "payment_history"
