@@ -105,6 +105,22 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
     ),
     _names_the_debts_customer("a sale with a debt belongs to the debt's customer", "sales", 13),
     _names_the_debts_customer("a payment carries its debt's customer", "payment_history", 14),
+    LedgerRule(
+        "a customer's balance is their debts less their payments",
+        23,
+        """SELECT 'customer ' || c.id || ': balance ' || COALESCE(b.outstanding, 'missing')
+                  || ' but debts less payments come to '
+                  || (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
+           FROM customers c
+           LEFT JOIN customer_balances b ON b.customer_id = c.id
+           LEFT JOIN (SELECT customer_id, SUM(amount) AS sum FROM debts GROUP BY customer_id) d
+             ON d.customer_id = c.id
+           LEFT JOIN (SELECT customer_id, SUM(amount) AS sum
+                      FROM payment_history GROUP BY customer_id) p
+             ON p.customer_id = c.id
+           WHERE b.outstanding IS NOT (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
+           ORDER BY c.id""",
+    ),
     _money_is_integer("products", 2, ("price",)),
     _money_is_integer("sales", 3, ("total", "paid")),
     _money_is_integer("sale_items", 4, ("unit_price", "quantity")),

@@ -105,7 +105,7 @@ class SimilarCustomer:
     id: int
     number: str
     name: str
-    score: float  # 0-100, rapidfuzz token-sort ratio of the folded names
+    score: float  # 0-100: how alike the folded names are (_name_likeness)
 
 
 @dataclass(frozen=True, slots=True)
@@ -407,7 +407,7 @@ class CustomerDirectory:
             return []
         names = {customer_id: key for customer_id, (key, _n, _name) in candidates.items()}
         best = process.extract(
-            wanted, names, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILAR_SCORE, limit=limit
+            wanted, names, scorer=_name_likeness, score_cutoff=SIMILAR_SCORE, limit=limit
         )
         return [
             SimilarCustomer(
@@ -437,6 +437,14 @@ class CustomerDirectory:
             .limit(SIMILAR_CANDIDATES)
         )
         return {row[0]: (row[1], row[2] or "", row[3]) for row in _tuples(rows)}
+
+
+def _name_likeness(first: str, second: str, **options: Any) -> float:
+    """Word order aside (`Ali Mohamed`, `Mohamed Ali`) or spacing aside (`Benali`, `Ben Ali`)."""
+    return max(
+        fuzz.token_sort_ratio(first, second, **options),
+        fuzz.ratio(first.replace(" ", ""), second.replace(" ", ""), **options),
+    )
 
 
 def _tuples(query: Any) -> list[tuple[Any, ...]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
@@ -11,10 +10,10 @@ from peewee import JOIN, fn
 
 from app.db.database import database_proxy
 from app.db.tables import Debt, Payment, Sale
+from app.services import audit
 from app.services.debtors import placeholder_id, require_debtor
 from app.services.errors import ServiceError
 
-logger = logging.getLogger(__name__)
 # A screenful; an old shop can have thousands of unrecorded payers.
 PAGE_SIZE = 100
 
@@ -40,6 +39,9 @@ class Assignment:
 
 
 class LegacyQueue:
+    def __init__(self, operator_id: int = audit.DEFAULT_OPERATOR_ID) -> None:
+        self._operator_id = operator_id
+
     def waiting_count(self) -> int:
         """How many debts the placeholder holds (open and settled)."""
         holder = placeholder_id()
@@ -97,11 +99,14 @@ class LegacyQueue:
             )
             if sale_id is not None:
                 Sale.update(customer=customer.id).where(Sale.id == sale_id).execute()
-        logger.info(
-            "assigned legacy debt(s) %s of sale %s with %d payment(s) to customer %d",
-            ", ".join(map(str, debt_ids)),
-            sale_id,
-            payments_moved,
-            customer.id,
-        )
+            for moved in debt_ids:
+                audit.record(
+                    operator_id=self._operator_id,
+                    entity="debt",
+                    entity_id=moved,
+                    action="assign",
+                    before={"customer_id": holder},
+                    after={"customer_id": customer.id, "sale_id": sale_id},
+                    reason=f"legacy debt given to {customer.customer_number} {customer.name}",
+                )
         return Assignment(customer.id, debt_ids, sale_id, payments_moved)

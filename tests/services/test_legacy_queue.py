@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import sqlite3
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -14,6 +13,7 @@ from app.db.checks import all_violations
 from app.db.database import DukanDatabase, open_database
 from app.db.migrator import Migrator
 from app.paths import migrations_dir
+from app.services.customer_changes import CustomerChanges
 from app.services.debtors import placeholder_id, require_debtor
 from app.services.errors import ServiceError
 from app.services.legacy_queue import LegacyQueue, UnassignedDebt
@@ -71,14 +71,14 @@ def test_the_queue_lists_what_the_cashier_typed_open_debts_first(
 
 
 def test_assigning_moves_the_debt_its_sale_and_its_payments_together(
-    shop: tuple[LegacyShop, DukanDatabase], caplog: pytest.LogCaptureFixture
+    shop: tuple[LegacyShop, DukanDatabase],
 ) -> None:
     built, db = shop
     karim = _customer_of_debt(db, built.debt_ids["karim"])
     debt = built.debt_ids["blank"]
 
-    with caplog.at_level(logging.INFO, logger="app.services.legacy_queue"):
-        outcome = LegacyQueue().assign(debt, karim)
+    placeholder = _customer_of_debt(db, debt)
+    outcome = LegacyQueue().assign(debt, karim)
 
     assert (outcome.customer_id, outcome.debt_ids, outcome.payments_moved) == (karim, (debt,), 2)
     conn = db.sqlite_connection()
@@ -91,7 +91,19 @@ def test_assigning_moves_the_debt_its_sale_and_its_payments_together(
     assert [row[0] for row in payers] == [karim, karim]
     assert debt not in [row.debt_id for row in LegacyQueue().unassigned()]
     assert all_violations(conn, LATEST) == []
-    assert f"assigned legacy debt(s) {debt}" in caplog.text
+    audited = conn.execute(
+        "SELECT entity, entity_id, action, operator_id, before_json, after_json FROM audit_log"
+    ).fetchall()
+    assert audited == [
+        (
+            "debt",
+            debt,
+            "assign",
+            1,
+            f'{{"customer_id": {placeholder}}}',
+            f'{{"customer_id": {karim}, "sale_id": {built.sale_ids["blank"]}}}',
+        )
+    ]
 
 
 @pytest.mark.parametrize(
@@ -171,3 +183,26 @@ def test_a_new_shop_has_no_queue_to_assign_from(database_path: Path) -> None:
             LegacyQueue().assign(debt, 1)
     finally:
         db.close()
+
+
+def test_merging_the_placeholder_needs_an_explicit_yes(
+    shop: tuple[LegacyShop, DukanDatabase],
+) -> None:
+    built, db = shop
+    karim = _customer_of_debt(db, built.debt_ids["karim"])
+    holder = placeholder_id()
+    assert holder is not None
+    changes = CustomerChanges()
+    conn = db.sqlite_connection()
+    before = snapshot(conn)
+
+    with pytest.raises(ServiceError, match="would give every old debt"):
+        changes.merge(karim, holder)
+    with pytest.raises(ServiceError, match="cannot receive debts"):
+        changes.merge(holder, karim, include_legacy_placeholder=True)
+    assert snapshot(conn) == before
+
+    outcome = changes.merge(karim, holder, include_legacy_placeholder=True, reason="all Karim's")
+    assert outcome.debts_moved == 3
+    assert LegacyQueue().waiting_count() == 0
+    assert all_violations(conn, LATEST) == []
