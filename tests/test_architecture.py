@@ -16,8 +16,9 @@ ROOT = "app"  # the package itself: `from app import __version__`
 # What each layer may import (an allow-list: anything else is a violation). The top-level
 # modules (main, cli, startup, paths, logs, lock_file) wire the layers and may import anything.
 ALLOWED: dict[str, tuple[str, ...]] = {
-    # phonenumbers is pure Python data and rules, the library product.md chose for phones.
-    "app.domain": (STDLIB, "phonenumbers", "app.domain"),
+    # phonenumbers (phone rules and data) and rapidfuzz (string similarity) are pure
+    # computation, the libraries chosen for phones and duplicate-name hints.
+    "app.domain": (STDLIB, "phonenumbers", "rapidfuzz", "app.domain"),
     "app.db": (STDLIB, "peewee", "playhouse", "app.domain", "app.db", ROOT),
     # Services build queries on app.db's table classes with peewee's expressions (`fn.SUM`);
     # SQL text stays in app.db (see test_sql_lives_only_in_app_db).

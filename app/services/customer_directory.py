@@ -9,7 +9,6 @@ from enum import StrEnum
 from typing import Any, cast
 
 from peewee import SQL, Tuple, fn
-from rapidfuzz import fuzz, process
 
 from app.db.fields import LocalDateTimeField
 from app.db.tables import (
@@ -24,7 +23,7 @@ from app.db.tables import (
 )
 from app.domain.customer_form import Address, CustomerFields
 from app.domain.customer_search import name_keys, query_prefixes
-from app.domain.names import name_key
+from app.domain.names import most_alike, name_key
 from app.services import audit
 from app.services.debtors import placeholder_id
 from app.services.errors import ServiceError
@@ -105,7 +104,7 @@ class SimilarCustomer:
     id: int
     number: str
     name: str
-    score: float  # 0-100: how alike the folded names are (_name_likeness)
+    score: float  # 0-100: how alike the folded names are (app/domain/names.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -405,15 +404,12 @@ class CustomerDirectory:
         candidates.pop(exclude_id, None)  # type: ignore[arg-type]
         if not candidates:
             return []
-        names = {customer_id: key for customer_id, (key, _n, _name) in candidates.items()}
-        best = process.extract(
-            wanted, names, scorer=_name_likeness, score_cutoff=SIMILAR_SCORE, limit=limit
-        )
+        keys = {customer_id: key for customer_id, (key, _n, _name) in candidates.items()}
         return [
             SimilarCustomer(
                 customer_id, candidates[customer_id][1], candidates[customer_id][2], score
             )
-            for _key, score, customer_id in best
+            for customer_id, score in most_alike(wanted, keys, cutoff=SIMILAR_SCORE, limit=limit)
         ]
 
     def _sharing_a_word_start(self, keys: Iterable[str]) -> dict[int, tuple[str, str, str]]:
@@ -437,14 +433,6 @@ class CustomerDirectory:
             .limit(SIMILAR_CANDIDATES)
         )
         return {row[0]: (row[1], row[2] or "", row[3]) for row in _tuples(rows)}
-
-
-def _name_likeness(first: str, second: str, **options: Any) -> float:
-    """Word order aside (`Ali Mohamed`, `Mohamed Ali`) or spacing aside (`Benali`, `Ben Ali`)."""
-    return max(
-        fuzz.token_sort_ratio(first, second, **options),
-        fuzz.ratio(first.replace(" ", ""), second.replace(" ", ""), **options),
-    )
 
 
 def _tuples(query: Any) -> list[tuple[Any, ...]]:
