@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from peewee import IntegrityError
 
@@ -66,6 +66,11 @@ class CustomerChanges:
         self._money_format = money_format
         self._now = now
 
+    @property
+    def money_format(self) -> CurrencyFormat:
+        """How credit limits are read from text (and so how an export must write them)."""
+        return self._money_format
+
     def phone_region(self) -> str | None:
         """The shop's phone region (settings), else the one the system's locale names."""
         stored = Setting.select(Setting.value).where(Setting.key == PHONE_REGION_SETTING).scalar()
@@ -78,25 +83,22 @@ class CustomerChanges:
             draft, region=self.phone_region(), money_format=self._money_format
         )
         errors: dict[str, str] = {}
+        other = Customer.id != (customer_id or 0)
         if fields.phone is not None:
-            holder = Customer.get_or_none(
-                (Customer.phone == fields.phone) & (Customer.id != (customer_id or 0))
-            )
+            holder = _holder((Customer.phone == fields.phone) & other)
             if holder is not None:
-                errors["phone"] = f"Already the phone of {_described(holder)}."
+                errors["phone"] = f"Already the phone of {holder}."
         if fields.number is not None:
-            holder = Customer.get_or_none(
-                (Customer.customer_number.collate("NOCASE") == fields.number)
-                & (Customer.id != (customer_id or 0))
-            )
+            holder = _holder((Customer.customer_number.collate("NOCASE") == fields.number) & other)
             if holder is not None:
-                errors["number"] = f"Already the number of {_described(holder)}."
+                errors["number"] = f"Already the number of {holder}."
         if errors:
             raise ValidationError(errors)
         return fields
 
-    def create(self, draft: CustomerDraft) -> int:
-        """A new customer, numbered from the counter unless a free number was typed."""
+    def create(self, draft: CustomerDraft, *, reason: str = "") -> int:
+        """A new customer, numbered from the counter unless a free number was typed; `reason`
+        goes to the audit row (e.g. the file an import came from)."""
         with database_proxy.atomic():
             fields = self.validate(draft)
             number = fields.number or _next_number()
@@ -112,7 +114,7 @@ class CustomerChanges:
             except IntegrityError as error:
                 raise _conflict(error) from error
             _write_search_keys(customer)
-            self._audit(customer.id, "insert", None, customer)
+            self._audit(customer.id, "insert", None, customer, reason)
         return int(customer.id)
 
     def update(self, customer_id: int, draft: CustomerDraft) -> bool:
@@ -284,8 +286,22 @@ def _existing(customer_id: int) -> Customer:
 
 
 def _described(customer: Customer) -> str:
-    archived = " (archived)" if customer.is_deleted else ""
-    return f"{customer.customer_number} {customer.name}{archived}"
+    return _description(customer.customer_number, customer.name, customer.is_deleted)
+
+
+def _description(number: str | None, name: str, archived: bool) -> str:
+    return f"{number} {name}" + (" (archived)" if archived else "")
+
+
+def _holder(condition: Any) -> str | None:
+    """The customer matching `condition`, described; a narrow read, as imports call it often."""
+    found = (
+        Customer.select(Customer.customer_number, Customer.name, Customer.is_deleted)
+        .where(condition)
+        .tuples()
+        .first()
+    )
+    return None if found is None else _description(*cast(tuple[Any, str, bool], found))
 
 
 def _columns(fields: CustomerFields) -> dict[str, Any]:
