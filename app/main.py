@@ -48,9 +48,12 @@ def run_window(database: Path | None) -> int:
 def start_window(database: Path | None) -> StartedWindow | int:
     """Open the shop's database, then wire services, app-wide events and tabs into the window."""
     # Qt loads only here, so the subcommands run on machines with no display or Qt libraries.
+    from app.services.customer_changes import CustomerChanges
+    from app.services.customer_csv import CustomerCsv
+    from app.services.customer_directory import CustomerDirectory
     from app.services.maintenance import MaintenanceService
     from app.services.summary import SummaryService
-    from app.shop_migrator import shop_migrator
+    from app.shop_migrator import shop_migrator, system_phone_region
     from app.startup import open_shop
     from app.ui.app_events import AppEvents
     from app.ui.main_window import MainWindow, Services
@@ -58,9 +61,14 @@ def start_window(database: Path | None) -> StartedWindow | int:
     shop = open_shop(database)
     if isinstance(shop, int):
         return shop
+    directory = CustomerDirectory()
+    changes = CustomerChanges(fallback_region=system_phone_region())
     services = Services(
         maintenance=MaintenanceService(shop.database_path, shop_migrator()),
         summary=SummaryService(),
+        customers=directory,
+        customer_changes=changes,
+        customer_csv=CustomerCsv(changes, directory),
     )
     events = AppEvents()
     window = MainWindow(services, events, paths.data_dir(), shop.log_file)

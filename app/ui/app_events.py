@@ -7,7 +7,10 @@ from PySide6.QtCore import QObject, Signal
 
 class AppEvents(QObject):
     sale_recorded = Signal(int)  # sale id
-    customer_saved = Signal(int)  # customer id
+    customer_saved = Signal(int)  # customer id (created, edited or restored)
+    customer_archived = Signal(int)  # customer id
+    customers_merged = Signal(int, int)  # survivor id, merged id
+    customers_imported = Signal(int)  # how many customers one CSV import created
     payment_recorded = Signal(int)  # payment id
     backup_written = Signal(str)  # path of the new backup
     database_restored = Signal(str)  # path of the backup now in the database's place

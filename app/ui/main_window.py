@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
@@ -11,6 +11,9 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from app import __version__
+from app.services.customer_changes import CustomerChanges
+from app.services.customer_csv import CustomerCsv
+from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
 from app.services.maintenance import MaintenanceService
 from app.services.summary import SummaryService
@@ -28,6 +31,14 @@ class Services:
 
     maintenance: MaintenanceService
     summary: SummaryService
+    # The defaults serve windows built without a shop's settings (tests); the composition
+    # root passes every one of them.
+    customers: CustomerDirectory = field(default_factory=CustomerDirectory)
+    customer_changes: CustomerChanges = field(default_factory=CustomerChanges)
+    customer_csv: CustomerCsv | None = None  # None: one over the two services above
+
+    def csv(self) -> CustomerCsv:
+        return self.customer_csv or CustomerCsv(self.customer_changes, self.customers)
 
 
 class MainWindow(QMainWindow):
@@ -40,11 +51,17 @@ class MainWindow(QMainWindow):
         self._data_folder = data_folder
         self._log_file = log_file
         self.setWindowTitle("Dukan")
-        self.resize(1000, 680)
+        self.resize(1200, 680)
 
         self.tabs = QTabWidget()
         self.sales_tab = SalesTab(services.summary, events)
-        self.customers_tab = CustomersTab(services.summary, events)
+        self.customers_tab = CustomersTab(
+            services.summary,
+            services.customers,
+            services.customer_changes,
+            services.csv(),
+            events,
+        )
         self.debts_tab = DebtsTab(services.summary, events)
         self.tabs.addTab(self.sales_tab, "&Sales")
         self.tabs.addTab(self.customers_tab, "&Customers")

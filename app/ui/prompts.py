@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 # Message boxes size themselves to their shortest line; long paths then wrap into a column.
 READABLE_WIDTH = "QLabel#qt_msgbox_label { min-width: 460px; }"
@@ -45,3 +45,38 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
 
 def show_about(parent: QWidget | None, title: str, rich_text: str) -> None:
     QMessageBox.about(parent, title, rich_text)
+
+
+def ask_text(parent: QWidget | None, title: str, label: str, action: str) -> str | None:
+    """One line of text (a reason for the audit log); None when the operator cancels.
+    `action` names the button that goes ahead, as in `confirm`."""
+    dialog = QInputDialog(parent)
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    dialog.setOkButtonText(action)
+    dialog.setMinimumWidth(460)
+    if dialog.exec() != QInputDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue().strip()
+
+
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
+
+
+def choose_csv_to_import(parent: QWidget | None, folder: Path) -> Path | None:
+    chosen, _filter = QFileDialog.getOpenFileName(
+        parent, "Import customers", str(folder), CSV_FILTER
+    )
+    return Path(chosen) if chosen else None
+
+
+def choose_csv_to_export(parent: QWidget | None, suggested: Path) -> Path | None:
+    dialog = QFileDialog(parent, "Export customers", str(suggested.parent), CSV_FILTER)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    # Added before the dialog asks about overwriting, so it asks about the file written.
+    dialog.setDefaultSuffix("csv")
+    dialog.selectFile(str(suggested))
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])
