@@ -56,3 +56,16 @@ def region_from_locale(locale_name: str | None) -> str | None:
         return None
     region = match[1].upper()
     return region if region in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def readable_phone(stored: str | None) -> str:
+    """A stored phone as people read it: `+213555123456` → `+213 555 12 34 56`."""
+    if not stored or not stored.startswith("+"):
+        return stored or ""
+    try:
+        number = phonenumbers.parse(stored, None)
+    except phonenumbers.NumberParseException:
+        return stored
+    if not phonenumbers.is_valid_number(number):
+        return stored
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -30,6 +30,7 @@ from app.domain.customer_form import (
 from app.domain.customer_search import search_keys
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money
 from app.domain.names import name_key
+from app.domain.phone import normalize_phone
 from app.services import audit
 from app.services.customer_directory import stored_fields
 from app.services.debtors import PLACEHOLDER_NAME, placeholder_id
@@ -79,20 +80,27 @@ class CustomerChanges:
     def validate(self, draft: CustomerDraft, *, customer_id: int | None = None) -> CustomerFields:
         """The draft as it would be stored, or ValidationError per field; `customer_id` is the
         customer being edited, whose own phone and number are no conflict."""
-        fields = validate_customer(
-            draft, region=self.phone_region(), money_format=self._money_format
-        )
-        errors: dict[str, str] = {}
+        region = self.phone_region()
+        fields: CustomerFields | None = None
+        try:
+            fields = validate_customer(draft, region=region, money_format=self._money_format)
+            errors: dict[str, str] = {}
+            phone, number = fields.phone, fields.number
+        except ValidationError as error:
+            # A phone someone else has is reported together with the other mistakes.
+            errors = dict(error.errors)
+            phone = None if "phone" in errors else normalize_phone(draft.phone, region)
+            number = None if "number" in errors else (draft.number.strip() or None)
         other = Customer.id != (customer_id or 0)
-        if fields.phone is not None:
-            holder = _holder((Customer.phone == fields.phone) & other)
+        if phone is not None:
+            holder = _holder((Customer.phone == phone) & other)
             if holder is not None:
                 errors["phone"] = f"Already the phone of {holder}."
-        if fields.number is not None:
-            holder = _holder((Customer.customer_number.collate("NOCASE") == fields.number) & other)
+        if number is not None:
+            holder = _holder((Customer.customer_number.collate("NOCASE") == number) & other)
             if holder is not None:
                 errors["number"] = f"Already the number of {holder}."
-        if errors:
+        if errors or fields is None:
             raise ValidationError(errors)
         return fields
 
@@ -120,7 +128,7 @@ class CustomerChanges:
     def update(self, customer_id: int, draft: CustomerDraft) -> bool:
         """Save an edit; False (and nothing written) when nothing changed."""
         with database_proxy.atomic():
-            customer = _existing(customer_id)
+            customer = _changeable(customer_id)
             before = _snapshot(customer)
             fields = self.validate(draft, customer_id=customer_id)
             if fields.number is None:
@@ -141,7 +149,7 @@ class CustomerChanges:
     def archive(self, customer_id: int, reason: str = "") -> None:
         """Hide a customer from the directory; refused while they owe anything."""
         with database_proxy.atomic():
-            customer = _existing(customer_id)
+            customer = _changeable(customer_id)
             if customer.is_deleted:
                 raise ServiceError(f"{_described(customer)} is already archived.")
             balance = _balance(customer_id)
@@ -175,7 +183,7 @@ class CustomerChanges:
     def delete(self, customer_id: int, reason: str = "") -> None:
         """Remove a customer for good: only one nothing refers to (a mistyped new entry)."""
         with database_proxy.atomic():
-            customer = _existing(customer_id)
+            customer = _changeable(customer_id)
             uses = _references(customer_id)
             if uses:
                 raise ServiceError(
@@ -285,6 +293,17 @@ def _existing(customer_id: int) -> Customer:
     return customer
 
 
+def _changeable(customer_id: int) -> Customer:
+    """A customer a person may edit, archive or delete: any but the legacy placeholder."""
+    customer = _existing(customer_id)
+    if customer_id == placeholder_id():
+        raise ServiceError(
+            f"“{PLACEHOLDER_NAME}” holds old debts whose payer was never recorded; it cannot "
+            "be edited, archived or deleted. Give its debts to customers in the Debts tab."
+        )
+    return customer
+
+
 def _described(customer: Customer) -> str:
     return _description(customer.customer_number, customer.name, customer.is_deleted)
 
@@ -385,8 +404,6 @@ def _references(customer_id: int) -> list[str]:
         count = query.count()
         if count:
             uses.append(f"{count} {noun}")
-    if customer_id == placeholder_id():
-        uses.append("the legacy debt queue")
     return uses
 
 

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.names import name_key, tidy_name
-from app.domain.phone import normalize_phone, region_from_locale
+from app.domain.phone import normalize_phone, readable_phone, region_from_locale
 from app.shop_migrator import system_phone_region
 
 
@@ -118,3 +118,17 @@ def test_different_names_keep_different_keys(a: str, b: str) -> None:
 )
 def test_tidy_name(typed: str | None, tidy: str | None) -> None:
     assert tidy_name(typed) == tidy
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("+213555123456", "+213 555 12 34 56"),
+        ("+33612345678", "+33 6 12 34 56 78"),
+        ("0555123", "0555123"),  # digits the library did not know: as stored
+        ("+999123456", "+999123456"),
+        (None, ""),
+    ],
+)
+def test_readable_phone(stored: str | None, shown: str) -> None:
+    assert readable_phone(stored) == shown

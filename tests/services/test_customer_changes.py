@@ -384,3 +384,15 @@ def test_a_customer_cannot_be_merged_into_itself(changes: CustomerChanges) -> No
     customer = changes.create(CustomerDraft(name="Amina"))
     with pytest.raises(ServiceError, match="two different customers"):
         changes.merge(customer, customer)
+
+
+def test_a_taken_phone_is_reported_together_with_the_other_mistakes(
+    changes: CustomerChanges,
+) -> None:
+    changes.create(CustomerDraft(name="Amina", phone="0555 123 456"))
+    with pytest.raises(ValidationError) as refused:
+        changes.create(CustomerDraft(name="Sara", phone="0555-123-456", email="sara-at-home"))
+    assert refused.value.errors == {
+        "email": "Not an email address, e.g. name@example.com.",
+        "phone": "Already the phone of C-00001 Amina.",
+    }

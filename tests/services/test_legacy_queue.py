@@ -12,6 +12,7 @@ import pytest
 from app.db.checks import all_violations
 from app.db.database import DukanDatabase, open_database
 from app.db.migrator import Migrator
+from app.domain.customer_form import CustomerDraft
 from app.paths import migrations_dir
 from app.services.customer_changes import CustomerChanges
 from app.services.debtors import placeholder_id, require_debtor
@@ -206,3 +207,21 @@ def test_merging_the_placeholder_needs_an_explicit_yes(
     assert outcome.debts_moved == 3
     assert LegacyQueue().waiting_count() == 0
     assert all_violations(conn, LATEST) == []
+
+
+def test_the_placeholder_cannot_be_edited_archived_or_deleted(
+    shop: tuple[LegacyShop, DukanDatabase],
+) -> None:
+    _built, db = shop
+    holder = placeholder_id()
+    assert holder is not None
+    changes = CustomerChanges()
+    before = snapshot(db.sqlite_connection())
+    for attempt in (
+        lambda: changes.update(holder, CustomerDraft(name="Renamed")),
+        lambda: changes.archive(holder),
+        lambda: changes.delete(holder),
+    ):
+        with pytest.raises(ServiceError, match="cannot be edited, archived or deleted"):
+            attempt()
+    assert snapshot(db.sqlite_connection()) == before

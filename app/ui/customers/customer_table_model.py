@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.names import name_key
+from app.domain.phone import readable_phone
 from app.services.customer_directory import (
     PAGE_SIZE,
     SEARCH_LIMIT,
@@ -224,7 +225,7 @@ def _text(customer: CustomerRow, column: Column) -> str:
     if column is Column.NAME:
         return customer.name
     if column is Column.PHONE:
-        return customer.phone or ""
+        return readable_phone(customer.phone)
     if column is Column.BALANCE:
         return format_money(customer.balance_minor)
     if column is Column.OVERDUE:

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.phone import readable_phone
 from app.services.customer_changes import CustomerChanges, MergeOutcome
 from app.services.customer_directory import CustomerDirectory, CustomerRecord
 from app.services.errors import ServiceError
@@ -206,7 +207,7 @@ def _comparison_rows(first: CustomerRecord, second: CustomerRecord) -> list[tupl
         row("Number", lambda r: r.number),
         row("Name", lambda r: r.fields.name),
         row("Contact", lambda r: r.fields.contact_name),
-        row("Phone", lambda r: r.fields.phone),
+        row("Phone", lambda r: readable_phone(r.fields.phone)),
         row("Email", lambda r: r.fields.email),
         row("Billing address", lambda r: r.fields.billing.one_line()),
         row("Shipping address", lambda r: r.fields.shipping.one_line()),

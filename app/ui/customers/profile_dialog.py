@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.phone import readable_phone
 from app.services.audit import AuditLine
 from app.services.customer_directory import CustomerDirectory, CustomerRecord
 from app.ui.formatting import format_money
@@ -246,7 +247,7 @@ def _details(record: CustomerRecord) -> QWidget:
     rows = [
         ("Number", record.number),
         ("Contact", fields.contact_name),
-        ("Phone", fields.phone),
+        ("Phone", readable_phone(fields.phone)),
         ("Email", fields.email),
         ("Billing address", fields.billing.one_line()),
         ("Shipping address", fields.shipping.one_line()),
