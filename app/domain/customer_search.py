@@ -60,4 +60,7 @@ def query_prefixes(typed: str) -> list[str]:
         digits = _NOT_DIGIT.sub("", folded)
         if len(digits) >= MIN_PHONE_DIGITS and digits != folded:
             prefixes.append(digits)
+        # `00` is how `+` is dialled from most countries: `00213 555` is `+213 555`.
+        if digits.startswith("00") and len(digits) > MIN_PHONE_DIGITS:
+            prefixes.append(digits[2:])
     return prefixes

@@ -198,3 +198,14 @@ def test_similar_names_are_hinted_never_the_same_person_twice(
     assert hints[0].score >= 80
     assert directory.similar_names("Mohamed Benali", exclude_id=mohamed) == []
     assert directory.similar_names("Zineb") == []
+
+
+def test_an_archived_number_and_a_00_phone_are_searched_as_people_expect(
+    changes: CustomerChanges, directory: CustomerDirectory
+) -> None:
+    gone = add(changes, "Nadia Old")
+    add(changes, "Ali", phone="0555 123 456")
+    changes.archive(gone)
+    assert directory.search("C-00001") == []
+    assert names(directory.search("C-00001", include_archived=True)) == ["Nadia Old"]
+    assert names(directory.search("00213 555 12")) == ["Ali"]
