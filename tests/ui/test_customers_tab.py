@@ -563,6 +563,7 @@ def test_an_import_overtaken_by_another_till_writes_nothing(
     dialog.import_button.click()
 
     assert dialog.result() != QDialog.DialogCode.Accepted
-    assert dialog.error.text().startswith("Nothing was imported. Line 2: phone:")
+    assert dialog.error.text().startswith("Line 2: phone:")
+    assert dialog.error.text().endswith("Nothing was imported; check the file again.")
     assert not dialog.import_button.isEnabled()
     assert directory.count() == 1

@@ -81,7 +81,7 @@ class ImportDialog(QDialog):
         except (ServiceError, ValidationError) as error:
             # Nothing was written, and this preview no longer matches the books: the file has
             # to be checked again, so importing from here is over.
-            self.error.setText(f"Nothing was imported. {error}")
+            self.error.setText(str(error))  # it says that nothing was imported
             self.error.show()
             self.import_button.setEnabled(False)
             grow_to_fit(self, self._layout)
