@@ -82,3 +82,39 @@ def add_payment(conn: sqlite3.Connection, debt_id: int, amount: int) -> int:
     ).lastrowid
     assert payment_id is not None
     return payment_id
+
+
+def add_credit_sale(
+    conn: sqlite3.Connection,
+    customer_id: int,
+    owed: int,
+    *,
+    sold_at: str = "2025-05-01 10:00:00",
+    due: str | None = None,
+    paid_back: int = 0,
+    paid_at: str | None = None,
+) -> int:
+    """A one-item sale to an existing customer left wholly on credit, with `paid_back` of it
+    paid at `paid_at` (the sale's time unless given). Returns the debt id."""
+    sale_id = conn.execute(
+        "INSERT INTO sales (sold_at, total, paid, customer_id) VALUES (?, ?, 0, ?)",
+        (sold_at, owed, customer_id),
+    ).lastrowid
+    conn.execute(
+        "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+        "VALUES (?, 'Groceries', 1, ?)",
+        (sale_id, owed),
+    )
+    debt_id = conn.execute(
+        "INSERT INTO debts (sale_id, amount, due_date, customer_id, created_at) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (sale_id, owed, due, customer_id, sold_at),
+    ).lastrowid
+    assert debt_id is not None
+    if paid_back:
+        conn.execute(
+            "INSERT INTO payment_history (debt_id, amount, customer_id, paid_at) "
+            "VALUES (?, ?, ?, ?)",
+            (debt_id, paid_back, customer_id, paid_at or sold_at),
+        )
+    return debt_id

@@ -16,6 +16,7 @@ from app.domain.customer_form import Address, CustomerDraft, ValidationError, va
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
+from tests.conftest import add_credit_sale
 
 REGION = "DZ"
 
@@ -43,26 +44,9 @@ def audit_actions(db: DukanDatabase, customer_id: int) -> list[str]:
 
 def give_debt(db: DukanDatabase, customer_id: int, amount: int, paid: int = 0) -> int:
     """A credit sale of `amount` to the customer, with `paid` paid back later."""
-    conn = db.sqlite_connection()
-    sale_id = conn.execute(
-        "INSERT INTO sales (total, paid, customer_id) VALUES (?, 0, ?)", (amount, customer_id)
-    ).lastrowid
-    conn.execute(
-        "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
-        "VALUES (?, 'Rice', 1, ?)",
-        (sale_id, amount),
+    return add_credit_sale(
+        db.sqlite_connection(), customer_id, amount, due="2026-01-01", paid_back=paid
     )
-    debt_id = conn.execute(
-        "INSERT INTO debts (sale_id, amount, customer_id, due_date) VALUES (?, ?, ?, '2026-01-01')",
-        (sale_id, amount, customer_id),
-    ).lastrowid
-    assert debt_id is not None
-    if paid:
-        conn.execute(
-            "INSERT INTO payment_history (debt_id, amount, customer_id) VALUES (?, ?, ?)",
-            (debt_id, paid, customer_id),
-        )
-    return debt_id
 
 
 # ----- numbers -----------------------------------------------------------------------------

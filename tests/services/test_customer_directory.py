@@ -11,6 +11,7 @@ from app.domain.customer_form import CustomerDraft
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory, CustomerSort
 from app.services.errors import ServiceError
+from tests.conftest import add_credit_sale
 
 TODAY = date(2026, 11, 21)
 
@@ -32,23 +33,15 @@ def add(changes: CustomerChanges, name: str, phone: str = "", number: str = "") 
 def owe(
     db: DukanDatabase, customer_id: int, amount: int, due: str, *, paid: int = 0, when: str = ""
 ) -> None:
-    conn = db.sqlite_connection()
-    sold_at = when or "2026-01-01 10:00:00"
-    sale_id = conn.execute(
-        "INSERT INTO sales (sold_at, total, paid, customer_id) VALUES (?, ?, 0, ?)",
-        (sold_at, amount, customer_id),
-    ).lastrowid
-    debt_id = conn.execute(
-        "INSERT INTO debts (sale_id, amount, customer_id, due_date, created_at) "
-        "VALUES (?, ?, ?, ?, ?)",
-        (sale_id, amount, customer_id, due, sold_at),
-    ).lastrowid
-    if paid:
-        conn.execute(
-            "INSERT INTO payment_history (debt_id, amount, customer_id, paid_at) "
-            "VALUES (?, ?, ?, '2026-06-01 09:00:00')",
-            (debt_id, paid, customer_id),
-        )
+    add_credit_sale(
+        db.sqlite_connection(),
+        customer_id,
+        amount,
+        sold_at=when or "2026-01-01 10:00:00",
+        due=due,
+        paid_back=paid,
+        paid_at="2026-06-01 09:00:00",
+    )
 
 
 def names(rows: list) -> list[str]:  # type: ignore[type-arg]

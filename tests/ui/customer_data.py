@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from tests.conftest import add_credit_sale as credit_sale
+
 
 def insert_customers(path: Path, names: list[str], *, first_number: int = 1) -> list[int]:
     """Plain customers in one transaction (fast enough for hundreds); numbered C-00001 on."""
@@ -31,25 +33,11 @@ def add_credit_sale(
     due: str | None = None,
     paid_back: int = 0,
 ) -> int:
-    """A sale of which `owed` was left on credit; `paid_back` of it already paid. Returns the
-    debt id."""
+    """`tests.conftest.add_credit_sale` on the file, committed. Returns the debt id."""
     conn = sqlite3.connect(path)
     with conn:
-        sale_id = conn.execute(
-            "INSERT INTO sales (sold_at, total, paid, customer_id) VALUES (?, ?, 0, ?)",
-            (sold_at, owed, customer_id),
-        ).lastrowid
-        debt_id = conn.execute(
-            "INSERT INTO debts (sale_id, amount, due_date, customer_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            (sale_id, owed, due, customer_id, sold_at),
-        ).lastrowid
-        if paid_back:
-            conn.execute(
-                "INSERT INTO payment_history (debt_id, amount, customer_id, paid_at) "
-                "VALUES (?, ?, ?, ?)",
-                (debt_id, paid_back, customer_id, sold_at),
-            )
+        debt_id = credit_sale(
+            conn, customer_id, owed, sold_at=sold_at, due=due, paid_back=paid_back
+        )
     conn.close()
-    assert debt_id is not None
     return debt_id
