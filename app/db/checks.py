@@ -121,11 +121,114 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
            WHERE b.outstanding IS NOT (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
            ORDER BY c.id""",
     ),
+    LedgerRule(
+        "a sale's total is what was paid at the till plus its debt",
+        25,
+        """SELECT 'sale ' || s.id || ': total ' || s.total || ' but paid ' || s.paid
+                  || ' and owed ' || COALESCE(d.sum, 0)
+           FROM sales s
+           LEFT JOIN (SELECT sale_id, SUM(amount) AS sum FROM debts
+                      WHERE sale_id IS NOT NULL GROUP BY sale_id) d ON d.sale_id = s.id
+           -- Sales from before debts existed (or from other tills) may have been paid
+           -- later off the books; a sale with a debt or rung up by Dukan never is.
+           WHERE (d.sum IS NOT NULL OR s.checkout_key IS NOT NULL)
+             AND s.paid + COALESCE(d.sum, 0) <> s.total
+           ORDER BY s.id""",
+    ),
+    LedgerRule(
+        "a reversal's amount is the value of the lines that came back",
+        26,
+        """SELECT 'reversal ' || r.id || ': amount ' || r.amount || ' but its lines come to '
+                  || COALESCE(l.priced, 0) || ' (recorded as ' || COALESCE(l.recorded, 0) || ')'
+           FROM sale_reversals r
+           LEFT JOIN (SELECT ri.reversal_id, SUM(ri.amount) AS recorded,
+                             SUM(ri.quantity * si.unit_price) AS priced
+                      FROM sale_reversal_items ri JOIN sale_items si ON si.id = ri.sale_item_id
+                      GROUP BY ri.reversal_id) l ON l.reversal_id = r.id
+           WHERE r.amount <> COALESCE(l.priced, 0) OR r.amount <> COALESCE(l.recorded, 0)
+           ORDER BY r.id""",
+    ),
+    LedgerRule(
+        "no sale line comes back more often than it was sold",
+        26,
+        """SELECT 'sale line ' || si.id || ': ' || r.sum || ' returned of ' || si.quantity
+                  || ' sold'
+           FROM sale_items si
+           JOIN (SELECT sale_item_id, SUM(quantity) AS sum FROM sale_reversal_items
+                 GROUP BY sale_item_id) r ON r.sale_item_id = si.id
+           WHERE r.sum > si.quantity
+           ORDER BY si.id""",
+    ),
+    LedgerRule(
+        "a reversal takes off its sale's debt what it says",
+        26,
+        """SELECT 'reversal ' || r.id || ': ' || r.debt_reduced || ' off the debt but '
+                  || COALESCE(p.sum, 0) || ' recorded on debts of sale ' || r.sale_id
+           FROM sale_reversals r
+           LEFT JOIN (SELECT ph.reversal_id, SUM(ph.amount) AS sum
+                      FROM payment_history ph JOIN debts d ON d.id = ph.debt_id
+                      JOIN sale_reversals own ON own.id = ph.reversal_id
+                      WHERE d.sale_id = own.sale_id
+                      GROUP BY ph.reversal_id) p ON p.reversal_id = r.id
+           WHERE r.debt_reduced <> COALESCE(p.sum, 0)
+              OR EXISTS (SELECT 1 FROM payment_history ph JOIN debts d ON d.id = ph.debt_id
+                         WHERE ph.reversal_id = r.id AND d.sale_id IS NOT r.sale_id)
+           ORDER BY r.id""",
+    ),
+    LedgerRule(
+        "cash paid back on a sale is not more than was paid for it",
+        26,
+        """SELECT 'sale ' || s.id || ': ' || r.cash_out || ' paid back of '
+                  || (s.paid + COALESCE(p.sum, 0)) || ' paid'
+           FROM sales s
+           JOIN (SELECT sale_id, SUM(cash_out) AS cash_out FROM sale_reversals
+                 GROUP BY sale_id) r ON r.sale_id = s.id
+           LEFT JOIN (SELECT d.sale_id, SUM(ph.amount) AS sum
+                      FROM payment_history ph JOIN debts d ON d.id = ph.debt_id
+                      WHERE ph.reversal_id IS NULL GROUP BY d.sale_id) p ON p.sale_id = s.id
+           WHERE r.cash_out > s.paid + COALESCE(p.sum, 0)
+           ORDER BY s.id""",
+    ),
+    LedgerRule(
+        "a product's stock is the sum of its stock moves",
+        27,
+        """SELECT 'product ' || pr.id || ': stock ' || pr.stock || ' but its moves add up to '
+                  || COALESCE(m.sum, 0)
+           FROM products pr
+           LEFT JOIN (SELECT product_id, SUM(quantity) AS sum FROM stock_moves
+                      GROUP BY product_id) m ON m.product_id = pr.id
+           WHERE pr.stock <> COALESCE(m.sum, 0)
+           ORDER BY pr.id""",
+    ),
+    LedgerRule(
+        "every sale line and returned line since the stock ledger began moved the stock",
+        27,
+        """SELECT 'sale line ' || si.id || ': ' || si.quantity || ' of product '
+                  || si.product_id || ' sold but the stock moved by '
+                  || COALESCE(-m.quantity, 'nothing')
+           FROM sale_items si
+           LEFT JOIN stock_moves m ON m.sale_item_id = si.id
+           WHERE si.product_id IS NOT NULL
+             AND si.id >= (SELECT first_sale_item_id FROM stock_ledger_start)
+             AND (m.id IS NULL OR m.quantity <> -si.quantity OR m.product_id <> si.product_id)
+           UNION ALL
+           SELECT 'returned line ' || ri.id || ': ' || ri.quantity || ' of product '
+                  || si.product_id || ' came back but the stock moved by '
+                  || COALESCE(m.quantity, 'nothing')
+           FROM sale_reversal_items ri
+           JOIN sale_items si ON si.id = ri.sale_item_id
+           LEFT JOIN stock_moves m ON m.reversal_item_id = ri.id
+           WHERE si.product_id IS NOT NULL
+             AND (m.id IS NULL OR m.quantity <> ri.quantity OR m.product_id <> si.product_id)
+           ORDER BY 1""",
+    ),
     _money_is_integer("products", 2, ("price",)),
     _money_is_integer("sales", 3, ("total", "paid")),
     _money_is_integer("sale_items", 4, ("unit_price", "quantity")),
     _money_is_integer("debts", 5, ("amount",)),
     _money_is_integer("payment_history", 6, ("amount",)),
+    _money_is_integer("sale_reversals", 26, ("amount", "debt_reduced", "cash_out")),
+    _money_is_integer("sale_reversal_items", 26, ("amount", "quantity")),
 )
 
 

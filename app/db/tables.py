@@ -146,6 +146,10 @@ class Sale(BaseTable):
     customer = ForeignKeyField(
         Customer, column_name="customer_id", null=True, backref="sales", on_delete="RESTRICT"
     )
+    # The basket's key: a second press of "complete" finds this sale (migration 025).
+    checkout_key = TextField(null=True, unique=True)
+    operator = ForeignKeyField(Operator, column_name="operator_id", null=True)
+    customer_id: int | None
 
     class Meta:
         table_name = "sales"
@@ -193,10 +197,60 @@ class Payment(BaseTable):
     customer = ForeignKeyField(
         Customer, column_name="customer_id", backref="payments", on_delete="RESTRICT"
     )
+    # Set on the part of a void or refund taken off the debt (method 'return', migration 026).
+    reversal_id = IntegerField(null=True)
     debt_id: int
 
     class Meta:
         table_name = "payment_history"
+
+
+class SaleReversal(BaseTable):
+    """A void or refund: the value of the lines that came back, split between the sale's debt
+    and cash paid out (migration 026); never edited."""
+
+    id = AutoField()
+    sale = ForeignKeyField(Sale, column_name="sale_id", backref="reversals")
+    kind = TextField()  # void, refund
+    amount = MoneyField()
+    debt_reduced = MoneyField()
+    cash_out = MoneyField()
+    reversed_at = LocalDateTimeField()
+    operator = ForeignKeyField(Operator, column_name="operator_id")
+    reason = TextField()
+    sale_id: int
+
+    class Meta:
+        table_name = "sale_reversals"
+
+
+class SaleReversalItem(BaseTable):
+    id = AutoField()
+    reversal = ForeignKeyField(SaleReversal, column_name="reversal_id", backref="items")
+    sale_item = ForeignKeyField(SaleItem, column_name="sale_item_id", backref="reversed")
+    quantity = IntegerField()
+    amount = MoneyField()
+    sale_item_id: int
+
+    class Meta:
+        table_name = "sale_reversal_items"
+
+
+class StockMove(BaseTable):
+    """One change of a product's stock; triggers write those of sale and returned lines and
+    keep products.stock equal to the sum (migration 027)."""
+
+    id = AutoField()
+    product = ForeignKeyField(Product, column_name="product_id", backref="moves")
+    quantity = IntegerField()
+    kind = TextField()  # opening, sale, return, count
+    sale_item_id = IntegerField(null=True)
+    reversal_item_id = IntegerField(null=True)
+    moved_at = LocalDateTimeField()
+    note = TextField(null=True)
+
+    class Meta:
+        table_name = "stock_moves"
 
 
 class OpenDebt(BaseTable):
