@@ -7,3 +7,6 @@ CREATE UNIQUE INDEX idx_sales_checkout_key ON sales(checkout_key);
 
 -- Who rang the sale up; NULL for sales made before operators existed.
 ALTER TABLE sales ADD COLUMN operator_id INTEGER REFERENCES operators(id) ON DELETE RESTRICT;
+
+-- The cash handed over, so a reprinted receipt shows the same change as the first one.
+ALTER TABLE sales ADD COLUMN tendered INTEGER CHECK (tendered IS NULL OR tendered >= paid);

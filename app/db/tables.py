@@ -149,6 +149,7 @@ class Sale(BaseTable):
     # The basket's key: a second press of "complete" finds this sale (migration 025).
     checkout_key = TextField(null=True, unique=True)
     operator = ForeignKeyField(Operator, column_name="operator_id", null=True)
+    tendered = MoneyField(null=True)  # cash handed over; change = tendered - paid
     customer_id: int | None
 
     class Meta:

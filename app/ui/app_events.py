@@ -7,6 +7,8 @@ from PySide6.QtCore import QObject, Signal
 
 class AppEvents(QObject):
     sale_recorded = Signal(int)  # sale id
+    sale_reversed = Signal(int)  # sale id (voided, or some lines refunded)
+    products_changed = Signal()  # products added, edited or imported
     customer_saved = Signal(int)  # customer id (created, edited or restored)
     customer_archived = Signal(int)  # customer id
     customers_merged = Signal(int, int)  # survivor id, merged id
