@@ -163,6 +163,8 @@ class SaleItem(BaseTable):
     description = TextField()
     quantity = IntegerField()
     unit_price = MoneyField()
+    sale_id: int
+    product_id: int | None
 
     class Meta:
         table_name = "sale_items"
@@ -182,6 +184,8 @@ class Debt(BaseTable):
     customer = ForeignKeyField(
         Customer, column_name="customer_id", backref="debts", on_delete="RESTRICT"
     )
+    sale_id: int | None
+    customer_id: int
 
     class Meta:
         table_name = "debts"
@@ -201,6 +205,7 @@ class Payment(BaseTable):
     # Set on the part of a void or refund taken off the debt (method 'return', migration 026).
     reversal_id = IntegerField(null=True)
     debt_id: int
+    customer_id: int
 
     class Meta:
         table_name = "payment_history"

@@ -6,11 +6,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Any, cast
+from typing import Any
 
 from peewee import SQL
 
 from app.db.customer_rows import directory_rows
+from app.db.query_rows import tuples
 from app.db.tables import (
     Customer,
     CustomerBalance,
@@ -188,7 +189,7 @@ class CustomerDirectory:
                 .limit(batch)
                 .offset(offset)
             )
-            ids = [row[0] for row in _tuples(rows)]
+            ids = [row[0] for row in tuples(rows)]
             for customer_id in ids:
                 found.setdefault(customer_id)
             if len(ids) < batch:
@@ -237,7 +238,7 @@ class CustomerDirectory:
                     limit + 1,
                 )
         if after is None or sort is CustomerSort.NUMBER:
-            keys = _tuples(query.limit(limit + 1))
+            keys = tuples(query.limit(limit + 1))
         more = len(keys) > limit
         keys = keys[:limit]
         rows = self._rows([row[0] for row in keys])
@@ -406,7 +407,7 @@ class CustomerDirectory:
             )
             .limit(SIMILAR_CANDIDATES)
         )
-        return {row[0]: (row[1], row[2] or "", row[3]) for row in _tuples(rows)}
+        return {row[0]: (row[1], row[2] or "", row[3]) for row in tuples(rows)}
 
 
 def _is_archived(customer_id: int) -> bool:
@@ -420,20 +421,15 @@ def _continued(query: Any, rest_of_tie: Any, beyond: Any, wanted: int) -> list[t
     index on the value alone and steps through every row sharing it (three customers in four
     owe nothing, so a deep page by balance walked tens of thousands of entries).
     """
-    keys = _tuples(query.where(rest_of_tie).limit(wanted))
+    keys = tuples(query.where(rest_of_tie).limit(wanted))
     if len(keys) < wanted:
-        keys += _tuples(query.where(beyond).limit(wanted - len(keys)))
+        keys += tuples(query.where(beyond).limit(wanted - len(keys)))
     return keys
 
 
 def _timestamp(stored: str | None) -> datetime | None:
     # fromisoformat is thirty times faster than strptime, and a page parses a hundred.
     return None if stored is None else datetime.fromisoformat(stored[:19])
-
-
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    """Rows as plain tuples in the order selected (the stubs type every row as a model)."""
-    return cast(list[tuple[Any, ...]], list(query.tuples()))
 
 
 def _operator_name(operator_id: int | None) -> str | None:
