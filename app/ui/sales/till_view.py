@@ -68,8 +68,14 @@ class BasketTable(QTableView):
         )
         self.verticalHeader().hide()
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Room for the widest amount a shop rings up, so numbers are never cut to "1,05…".
+        metrics = self.fontMetrics()
+        padding = 4 * metrics.averageCharWidth()
+        widths = {0: "0000", 2: "00000", 3: "00,000,000.00", 4: "000,000,000.00"}
+        for column, sample in widths.items():
+            self.setColumnWidth(column, metrics.horizontalAdvance(sample) + padding)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
         row = self.currentIndex().row()
