@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
 
 # Message boxes size themselves to their shortest line; long paths then wrap into a column.
 READABLE_WIDTH = "QLabel#qt_msgbox_label { min-width: 460px; }"
@@ -80,3 +88,47 @@ def choose_csv_to_export(parent: QWidget | None, suggested: Path) -> Path | None
     if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
         return None
     return Path(dialog.selectedFiles()[0])
+
+
+PDF_FILTER = "PDF files (*.pdf);;All files (*)"
+
+
+def choose_pdf_to_save(
+    parent: QWidget | None, suggested: Path, title: str = "Save receipt as PDF"
+) -> Path | None:
+    dialog = QFileDialog(parent, title, str(suggested.parent), PDF_FILTER)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    # Added before the dialog asks about overwriting, so it asks about the file written.
+    dialog.setDefaultSuffix("pdf")
+    dialog.selectFile(str(suggested))
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])
+
+
+def choose_printer(parent: QWidget | None, title: str = "Print receipt") -> QPrinter | None:
+    """The printer the operator picks in the system's print dialog; None when cancelled."""
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle(title)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return printer
+
+
+def choose_csv_to_save(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
+    """A CSV file to write (a report, an export); None when the operator cancels."""
+    dialog = QFileDialog(parent, title, str(suggested.parent), CSV_FILTER)
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    # Added before the dialog asks about overwriting, so it asks about the file written.
+    dialog.setDefaultSuffix("csv")
+    dialog.selectFile(str(suggested))
+    if dialog.exec() != QFileDialog.DialogCode.Accepted or not dialog.selectedFiles():
+        return None
+    return Path(dialog.selectedFiles()[0])
+
+
+def choose_csv_file_to_import(parent: QWidget | None, folder: Path, title: str) -> Path | None:
+    """A CSV file to read, under a title naming what it holds ("Import products")."""
+    chosen, _filter = QFileDialog.getOpenFileName(parent, title, str(folder), CSV_FILTER)
+    return Path(chosen) if chosen else None

@@ -1,0 +1,1 @@
+"""Receipts: the printed and PDF page of a sale, and the dialog that previews it."""

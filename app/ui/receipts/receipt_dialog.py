@@ -1,0 +1,178 @@
+"""The receipt dialog: preview a sale's receipt, print it or save it as a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTextBrowser,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
+from app.services.errors import ServiceError
+from app.services.receipts import Receipt, ReceiptService
+from app.ui import prompts
+from app.ui.receipts.receipt_document import (
+    MM_PER_INCH,
+    Paper,
+    layout_dpi,
+    print_receipt,
+    receipt_html,
+    save_receipt_pdf,
+    text_width_mm,
+)
+
+# Beside the receipt's own width the preview needs room for its frame, document margin and
+# scroll bar, and the dialog for its own margins.
+PREVIEW_EXTRA_PX = 48
+DIALOG_EXTRA_PX = 40
+DIALOG_HEIGHT = 640  # fits a 1366x768 screen with its task bar
+DIALOG_MIN_WIDTH = 440  # the three buttons side by side
+
+
+class ReceiptDialog(QDialog):
+    def __init__(
+        self,
+        receipt: Receipt,
+        money_format: CurrencyFormat = DEFAULT_FORMAT,
+        parent: QWidget | None = None,
+        *,
+        pdf_folder: Path | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.receipt = receipt
+        self._money_format = money_format
+        self._pdf_folder = pdf_folder or _documents_folder()
+        self.setWindowTitle(f"Receipt — sale {receipt.sale_id}")
+
+        self.paper = QComboBox()
+        for paper in Paper:
+            self.paper.addItem(paper.value, paper)
+        paper_label = QLabel("&Paper:")
+        paper_label.setBuddy(self.paper)
+        paper_row = QHBoxLayout()
+        paper_row.addWidget(paper_label)
+        paper_row.addWidget(self.paper)
+        paper_row.addStretch(1)
+
+        self.preview = QTextBrowser()
+        self.preview.setOpenLinks(False)
+        # Lines wrap where they will on paper, so the preview shows the receipt as printed.
+        self.preview.setLineWrapMode(QTextEdit.LineWrapMode.FixedPixelWidth)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.print_button = QPushButton("&Print…")
+        self.save_button = QPushButton("&Save as PDF…")
+        buttons.addButton(self.print_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.ActionRole)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.paper.currentIndexChanged.connect(self._on_paper_current_index_changed)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(paper_row)
+        layout.addWidget(self.preview, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(buttons)
+        self._show_preview()
+        self.print_button.setDefault(True)
+        self.print_button.setFocus()
+
+    def chosen_paper(self) -> Paper:
+        paper: Paper = self.paper.currentData()
+        return paper
+
+    def _show_preview(self) -> None:
+        paper = self.chosen_paper()
+        width = round(text_width_mm(paper) / MM_PER_INCH * layout_dpi())
+        self.preview.setLineWrapColumnOrWidth(width)
+        self.preview.setMinimumWidth(width + PREVIEW_EXTRA_PX)
+        self.preview.setHtml(receipt_html(self.receipt, paper, self._money_format))
+        wanted = max(DIALOG_MIN_WIDTH, width + PREVIEW_EXTRA_PX + DIALOG_EXTRA_PX)
+        screen = self.screen().availableGeometry()
+        self.resize(
+            min(wanted, screen.width()), min(max(self.height(), DIALOG_HEIGHT), screen.height())
+        )
+
+    def _on_paper_current_index_changed(self, _index: int) -> None:
+        self.status.clear()
+        self._show_preview()
+
+    def _on_print_button_clicked(self) -> None:
+        printer = prompts.choose_printer(self, f"Print receipt of sale {self.receipt.sale_id}")
+        if printer is None:
+            return
+        try:
+            print_receipt(self.receipt, printer, self.chosen_paper(), self._money_format)
+        except OSError as error:
+            prompts.show_error(
+                self,
+                "Receipt not printed",
+                "The receipt could not be printed. Check that the printer is on and has paper, "
+                "then try again.",
+                details=str(error),
+            )
+            return
+        self.status.setText(f"Sent to {printer.outputFileName() or printer.printerName()}.")
+
+    def _on_save_button_clicked(self) -> None:
+        suggested = self._pdf_folder / f"receipt-{self.receipt.sale_id}.pdf"
+        path = prompts.choose_pdf_to_save(self, suggested)
+        if path is None:
+            return
+        try:
+            save_receipt_pdf(self.receipt, path, self.chosen_paper(), self._money_format)
+        except OSError as error:
+            prompts.show_error(
+                self,
+                "Receipt not saved",
+                f"The receipt could not be saved as\n{path}\n\n{_reason(error)}.\n\n"
+                "Choose another folder or file name and try again.",
+                details=str(error),
+            )
+            return
+        self._pdf_folder = path.parent
+        self.status.setText(f"Saved as {path}")
+
+
+def show_receipt(
+    parent: QWidget | None,
+    receipts: ReceiptService,
+    sale_id: int,
+    money_format: CurrencyFormat = DEFAULT_FORMAT,
+) -> None:
+    """Show a sale's receipt until closed (a reprint from the sales list, or after checkout)."""
+    try:
+        receipt = receipts.receipt(sale_id)
+    except ServiceError as error:
+        prompts.show_error(parent, "No receipt", str(error))
+        return
+    dialog = ReceiptDialog(receipt, money_format, parent)
+    dialog.exec()
+    dialog.deleteLater()
+
+
+def _documents_folder() -> Path:
+    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    return Path(found) if found else Path.home()
+
+
+def _reason(error: OSError) -> str:
+    """What the operator can act on: "Permission denied", "No such file or directory"."""
+    return error.strerror or str(error)
