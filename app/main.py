@@ -57,18 +57,21 @@ def start_window(database: Path | None) -> StartedWindow | int:
     from app.startup import open_shop
     from app.ui.app_events import AppEvents
     from app.ui.main_window import MainWindow, Services
+    from app.ui.sales.sales_tab import SalesServices
 
     shop = open_shop(database)
     if isinstance(shop, int):
         return shop
     directory = CustomerDirectory()
     changes = CustomerChanges(fallback_region=system_phone_region())
+    summary = SummaryService()
     services = Services(
         maintenance=MaintenanceService(shop.database_path, shop_migrator()),
-        summary=SummaryService(),
+        summary=summary,
         customers=directory,
         customer_changes=changes,
         customer_csv=CustomerCsv(changes, directory),
+        sales=SalesServices(summary=summary),
     )
     events = AppEvents()
     window = MainWindow(services, events, paths.data_dir(), shop.log_file)

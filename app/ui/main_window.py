@@ -16,13 +16,15 @@ from app.services.customer_csv import CustomerCsv
 from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
 from app.services.maintenance import MaintenanceService
+from app.services.product_csv import ProductCsv
 from app.services.summary import SummaryService
 from app.ui import prompts
 from app.ui.app_events import AppEvents
 from app.ui.background import ReportProgress, run_with_progress
 from app.ui.customers.customers_tab import CustomersTab
 from app.ui.debts.debts_tab import DebtsTab
-from app.ui.sales.sales_tab import SalesTab
+from app.ui.sales.products_dialog import ProductsDialog
+from app.ui.sales.sales_tab import SalesServices, SalesTab
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,7 @@ class Services:
     customers: CustomerDirectory = field(default_factory=CustomerDirectory)
     customer_changes: CustomerChanges = field(default_factory=CustomerChanges)
     customer_csv: CustomerCsv | None = None  # None: one over the two services above
+    sales: SalesServices = field(default_factory=SalesServices)
 
     def csv(self) -> CustomerCsv:
         return self.customer_csv or CustomerCsv(self.customer_changes, self.customers)
@@ -54,7 +57,12 @@ class MainWindow(QMainWindow):
         self.resize(1200, 680)
 
         self.tabs = QTabWidget()
-        self.sales_tab = SalesTab(services.summary, events)
+        self.sales_tab = SalesTab(
+            services.sales,
+            (services.customers, services.customer_changes),
+            events,
+            self.open_products,
+        )
         self.customers_tab = CustomersTab(
             services.summary,
             services.customers,
@@ -73,12 +81,17 @@ class MainWindow(QMainWindow):
         self.backup_action.triggered.connect(self._on_backup_action_triggered)
         self.restore_action = QAction("&Restore from backup…", self)
         self.restore_action.triggered.connect(self._on_restore_action_triggered)
+        self.products_action = QAction("&Products…", self)
+        self.products_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
+        self.products_action.triggered.connect(self.open_products)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
         self.about_action = QAction("&About Dukan", self)
         self.about_action.triggered.connect(self._on_about_action_triggered)
         file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(self.products_action)
+        file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
         file_menu.addSeparator()
@@ -113,6 +126,12 @@ class MainWindow(QMainWindow):
             "<p><b>Dukan</b>: point of sale and credit book for one shop.</p>"
             f"<table>{cells}</table>"
         )
+
+    def open_products(self) -> None:
+        catalog = self._services.sales.catalog
+        dialog = ProductsDialog(catalog, ProductCsv(catalog), self._events, self)
+        dialog.exec()
+        dialog.deleteLater()
 
     def _on_about_action_triggered(self) -> None:
         prompts.show_about(self, "About Dukan", self.about_text())
