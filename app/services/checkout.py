@@ -82,6 +82,10 @@ class Checkout:
         customer = Customer.get_or_none(Customer.id == customer_id)
         if customer is None:
             raise ServiceError(f"There is no customer number {customer_id}.")
+        return self._position_of(customer, this_sale_minor)
+
+    def _position_of(self, customer: Customer, this_sale_minor: int) -> CreditPosition:
+        customer_id = customer.id
         owed = (
             CustomerBalance.select(CustomerBalance.outstanding)
             .where(CustomerBalance.customer == customer_id)
@@ -105,7 +109,9 @@ class Checkout:
         with database_proxy.atomic():
             recorded = Sale.get_or_none(Sale.checkout_key == request.key)
             if recorded is not None:
-                return _outcome_of(recorded, replayed=True)
+                return _outcome_of(
+                    recorded, Debt.get_or_none(Debt.sale == recorded.id), replayed=True
+                )
             try:
                 money = settle(
                     total,
@@ -151,9 +157,8 @@ class Checkout:
                     SaleItem.unit_price,
                 ],
             ).execute()
-            if debt_terms is not None:
-                self._record_debt(sale.id, debt_terms, now)
-            return _outcome_of(sale, replayed=False)
+            debt = None if debt_terms is None else self._record_debt(sale.id, debt_terms, now)
+            return _outcome_of(sale, debt, replayed=False)
 
     def _allow_debt(self, request: CheckoutRequest, amount: int) -> _DebtTerms:
         """The debt this sale makes, once the customer may take it on."""
@@ -167,7 +172,7 @@ class Checkout:
         due = request.due_date or today + timedelta(days=customer.payment_terms)
         if not today <= due <= today + timedelta(days=MAX_DUE_DAYS):
             raise ServiceError("The due date must be between today and ten years from now.")
-        position = self.credit_position(customer.id, amount)
+        position = self._position_of(customer, amount)
         override = None
         if position.exceeds_limit:
             if request.override_reason is None:
@@ -178,7 +183,7 @@ class Checkout:
                 raise ServiceError(str(error)) from None
         return _DebtTerms(customer.id, amount, due, position, override)
 
-    def _record_debt(self, sale_id: int, terms: _DebtTerms, now: datetime) -> None:
+    def _record_debt(self, sale_id: int, terms: _DebtTerms, now: datetime) -> Debt:
         if terms.override_reason is not None:
             position = terms.position
             audit.record(
@@ -217,6 +222,7 @@ class Checkout:
                 "due_date": due.isoformat(),
             },
         )
+        return debt
 
     def _limit_message(self, customer: Customer, position: CreditPosition) -> str:
         limit = position.limit_minor or 0
@@ -265,8 +271,7 @@ def _check_products(lines: Sequence[BasketLine]) -> None:
         raise ServiceError(f"Product {min(missing)} is no longer in the catalogue.")
 
 
-def _outcome_of(sale: Sale, *, replayed: bool) -> CheckoutOutcome:
-    debt = Debt.get_or_none(Debt.sale == sale.id)
+def _outcome_of(sale: Sale, debt: Debt | None, *, replayed: bool) -> CheckoutOutcome:
     tendered = sale.paid if sale.tendered is None else sale.tendered
     return CheckoutOutcome(
         sale_id=sale.id,
