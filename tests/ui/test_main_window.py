@@ -13,7 +13,10 @@ from pytestqt.qtbot import QtBot
 from app import __version__
 from app.db.database import DukanDatabase, open_database
 from app.db.migrator import Migrator
+from app.domain.customer_form import CustomerDraft
+from app.services.customer_changes import CustomerChanges
 from app.services.maintenance import MaintenanceService
+from app.services.sale_reversals import SaleReversals
 from app.services.summary import SummaryService
 from app.ui.app_events import AppEvents
 from app.ui.customers import customers_tab
@@ -233,3 +236,21 @@ def test_restoring_a_file_that_is_no_backup_is_refused(
     assert recorded_prompts.titles() == ["This backup cannot be restored"]
     assert "not a Dukan database" in recorded_prompts.texts()
     assert not (database_path.parent / "replaced").exists()
+
+
+def test_a_sale_at_the_till_and_its_void_refresh_the_other_tabs(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    amina = CustomerChanges().create(CustomerDraft(name="Amina"))
+    till = window.sales_tab.till
+    till.model.add_free("Tea", 800)
+    till.picker.choose(amina)
+    till.tendered_edit.setText("3.00")
+    outcome = till.complete_on_account()
+    assert outcome is not None and outcome.debt_minor == 500
+    assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "5.00"
+    assert window.sales_tab.panel.value(sales_tab.SALES) == "1"
+    SaleReversals().void(outcome.sale_id, "wrong price")
+    with qtbot.waitSignal(window._events.sale_reversed):
+        window._events.sale_reversed.emit(outcome.sale_id)
+    assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "0.00"

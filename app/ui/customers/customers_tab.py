@@ -166,6 +166,7 @@ class CustomersTab(QWidget):
             self._events.customer_archived,
             self._events.customers_imported,
             self._events.sale_recorded,
+            self._events.sale_reversed,
             self._events.payment_recorded,
             self._events.database_restored,
         ):

@@ -28,7 +28,12 @@ class DebtsTab(SummaryTab):
         super().__init__(
             "Credit book",
             [OPEN, OUTSTANDING, OVERDUE],
-            [events.sale_recorded, events.payment_recorded, events.database_restored],
+            [
+                events.sale_recorded,
+                events.sale_reversed,
+                events.payment_recorded,
+                events.database_restored,
+            ],
             parent,
         )
         self._summary = summary
