@@ -19,7 +19,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,13 +33,13 @@ from app.services.errors import ServiceError
 from app.services.sales_report import CustomerSalesRow, SalesReport, totals
 from app.ui import prompts
 from app.ui.app_events import AppEvents
+from app.ui.dates import buddy_label, date_edit, from_qdate, to_qdate
 from app.ui.formatting import format_money
 from app.ui.widgets.summary_line import SummaryLine
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-DATE_FORMAT = "yyyy-MM-dd"
 SALES = "Sales"
 TOTAL = "Total"
 AVERAGE = "Average"
@@ -225,8 +224,8 @@ class SalesReportView(QWidget):
         self._stale = False
         now = today()
 
-        self.from_edit = _date_edit(now.replace(day=1))
-        self.to_edit = _date_edit(now)
+        self.from_edit = date_edit(now.replace(day=1))
+        self.to_edit = date_edit(now)
         self.today_button = _button("Toda&y")
         self.month_button = _button("This mo&nth")
         self.year_button = _button("This y&ear")
@@ -236,7 +235,7 @@ class SalesReportView(QWidget):
         self.totals = SummaryLine([SALES, TOTAL, AVERAGE, PAID, ON_CREDIT, RETURNED, NET])
 
         range_row = QHBoxLayout()
-        range_row.addWidget(_buddy("&Period from:", self.from_edit))
+        range_row.addWidget(buddy_label("&Period from:", self.from_edit))
         range_row.addWidget(self.from_edit)
         range_row.addWidget(QLabel("to"))
         range_row.addWidget(self.to_edit)
@@ -290,13 +289,13 @@ class SalesReportView(QWidget):
 
     @property
     def range(self) -> tuple[date, date]:
-        return self.from_edit.date().toPython(), self.to_edit.date().toPython()  # type: ignore[return-value]
+        return from_qdate(self.from_edit.date()), from_qdate(self.to_edit.date())
 
     def set_range(self, start: date, end: date) -> None:
         start, end = min(start, end), max(start, end)
         for edit, day in ((self.from_edit, start), (self.to_edit, end)):
             edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.setDate(to_qdate(day))
             edit.blockSignals(False)
         self.refresh()
 
@@ -367,21 +366,7 @@ class SalesReportView(QWidget):
         )
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    return edit
-
-
 def _button(text: str) -> QPushButton:
     button = QPushButton(text)
     button.setAutoDefault(False)
     return button
-
-
-def _buddy(text: str, field: QWidget) -> QLabel:
-    """A label whose mnemonic (Alt+letter) moves the focus to `field`."""
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label

@@ -9,10 +9,8 @@ from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QPersistentM
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDateEdit,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -25,6 +23,7 @@ from app.services.sale_reversals import SaleReversals
 from app.services.sales_history import SaleRow, SalesHistory
 from app.ui import prompts
 from app.ui.app_events import AppEvents
+from app.ui.dates import buddy_label, date_edit, from_qdate, to_qdate
 from app.ui.formatting import format_money
 from app.ui.sales.sale_dialog import SaleDialog
 from app.ui.sales.sales_table_model import Column, SalesTableModel
@@ -36,7 +35,6 @@ PAID = "Paid"
 ON_CREDIT = "On credit"
 RETURNED = "Returned"
 NET = "Net"
-DATE_FORMAT = "yyyy-MM-dd"
 
 
 def week_start(day: date) -> date:
@@ -67,8 +65,8 @@ class SalesListView(QWidget):
         self._following_today = True
         self._stale = False
 
-        self.from_edit = _date_edit(self._shown_today)
-        self.to_edit = _date_edit(self._shown_today)
+        self.from_edit = date_edit(self._shown_today)
+        self.to_edit = date_edit(self._shown_today)
         self.today_button = _button("To&day")
         self.week_button = _button("This &week")
         self.month_button = _button("This &month")
@@ -81,9 +79,9 @@ class SalesListView(QWidget):
         self.reprint_button = _button("&Reprint receipt")
 
         range_row = QHBoxLayout()
-        range_row.addWidget(_buddy("&From:", self.from_edit))
+        range_row.addWidget(buddy_label("&From:", self.from_edit))
         range_row.addWidget(self.from_edit)
-        range_row.addWidget(_buddy("&To:", self.to_edit))
+        range_row.addWidget(buddy_label("&To:", self.to_edit))
         range_row.addWidget(self.to_edit)
         range_row.addSpacing(12)
         for button in (self.today_button, self.week_button, self.month_button):
@@ -157,7 +155,7 @@ class SalesListView(QWidget):
         start, end = min(start, end), max(start, end)
         for edit, day in ((self.from_edit, start), (self.to_edit, end)):
             edit.blockSignals(True)
-            edit.setDate(QDate(day.year, day.month, day.day))
+            edit.setDate(to_qdate(day))
             edit.blockSignals(False)
         today = self._today()
         self._following_today = start == end == today
@@ -227,7 +225,7 @@ class SalesListView(QWidget):
         self.reprint_button.setEnabled(chosen)
 
     def _dates(self) -> tuple[date, date]:
-        return self.from_edit.date().toPython(), self.to_edit.date().toPython()  # type: ignore[return-value]
+        return from_qdate(self.from_edit.date()), from_qdate(self.to_edit.date())
 
     # ----- slots ---------------------------------------------------------------------------
 
@@ -285,13 +283,6 @@ class SalesListView(QWidget):
             prompts.show_error(self, "The receipt cannot be shown", str(error))
 
 
-def _date_edit(day: date) -> QDateEdit:
-    edit = QDateEdit(QDate(day.year, day.month, day.day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat(DATE_FORMAT)
-    return edit
-
-
 def _button(text: str, shortcut: str = "") -> QPushButton:
     button = QPushButton(text)
     # Enter in the table opens the sale; no button may take it as the default.
@@ -299,10 +290,3 @@ def _button(text: str, shortcut: str = "") -> QPushButton:
     if shortcut:
         button.setToolTip(f"({shortcut})")
     return button
-
-
-def _buddy(text: str, field: QWidget) -> QLabel:
-    """A label whose mnemonic (Alt+letter) moves the focus to `field`."""
-    label = QLabel(text)
-    label.setBuddy(field)
-    return label
