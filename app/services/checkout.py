@@ -109,6 +109,13 @@ class Checkout:
         with database_proxy.atomic():
             recorded = Sale.get_or_none(Sale.checkout_key == request.key)
             if recorded is not None:
+                if (recorded.total, recorded.customer_id) != (total, request.customer_id):
+                    # The same key with another basket is a till that kept an old key: never
+                    # hand back the old sale as if these goods had been recorded.
+                    raise ServiceError(
+                        f"This basket was already recorded as sale {recorded.id}; "
+                        "clear it (Esc) and ring the goods up again."
+                    )
                 return _outcome_of(
                     recorded, Debt.get_or_none(Debt.sale == recorded.id), replayed=True
                 )

@@ -330,3 +330,12 @@ def test_the_credit_position_shows_limit_owed_overdue_and_after(
         False,
     )
     assert later.due_date_for(amina) == TODAY + timedelta(days=2)
+
+
+def test_an_old_key_with_another_basket_is_refused_not_replayed(
+    database: DukanDatabase, tea: int
+) -> None:
+    first = sell([line(tea, "Tea", 1, 25_000)], key="kept")
+    with pytest.raises(ServiceError, match=f"already recorded as sale {first.sale_id}"):
+        sell([line(tea, "Tea", 3, 25_000)], key="kept")
+    assert Sale.select().count() == 1 and stock_of(tea) == 9
