@@ -11,6 +11,7 @@ from peewee import fn
 from app.db.database import database_proxy
 from app.db.query_rows import tuples
 from app.db.tables import Debt, Payment, Sale, SaleItem, SaleReversal, SaleReversalItem
+from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money
 from app.domain.reasons import ReasonError, tidy_reason
 from app.services import audit
 from app.services.errors import ServiceError
@@ -31,9 +32,11 @@ class SaleReversals:
         self,
         *,
         operator_id: int = audit.DEFAULT_OPERATOR_ID,
+        money_format: CurrencyFormat = DEFAULT_FORMAT,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self._operator_id = operator_id
+        self._money_format = money_format
         self._now = now
 
     def void(self, sale_id: int, reason: str) -> ReversalOutcome:
@@ -81,6 +84,18 @@ class SaleReversals:
         amount = sum(amounts.values())
         reductions = _debt_reductions(sale_id, amount)
         debt_reduced = sum(part for _, _, part in reductions)
+        cash_left = _cash_taken(sale_id)
+        if amount - debt_reduced > cash_left:
+            # Goods worth more than is owed and was paid: a sale settled outside Dukan (an old
+            # till). Paying that out would hand back money the books never took in.
+            paid, asked = (
+                Money(minor).format(self._money_format)
+                for minor in (cash_left, amount - debt_reduced)
+            )
+            raise ServiceError(
+                f"Only {paid} was paid for sale {sale_id} and nothing more is owed on it, "
+                f"so {asked} cannot be paid back from the till."
+            )
         now = self._now().replace(microsecond=0)
         reversal = SaleReversal.create(
             sale=sale_id,
@@ -153,6 +168,24 @@ def _quantities_left(sale: Sale) -> dict[int, int]:
         .order_by(SaleItem.id)
     )
     return {item_id: int(left) for item_id, left in tuples(rows)}
+
+
+def _cash_taken(sale_id: int) -> int:
+    """Cash the books took in for the sale and have not paid back yet: paid at the till, plus
+    payments on its debts (returns aside), less the cash earlier reversals handed back."""
+    sale = Sale.get_by_id(sale_id)
+    paid_later = (
+        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
+        .join(Debt)
+        .where((Debt.sale == sale_id) & Payment.reversal_id.is_null())
+        .scalar()
+    )
+    paid_back = (
+        SaleReversal.select(fn.COALESCE(fn.SUM(SaleReversal.cash_out), 0))
+        .where(SaleReversal.sale == sale_id)
+        .scalar()
+    )
+    return int(sale.paid) + int(paid_later) - int(paid_back)
 
 
 def _debt_reductions(sale_id: int, amount: int) -> list[tuple[int, int, int]]:

@@ -171,3 +171,20 @@ def test_the_database_refuses_a_line_returned_beyond_what_was_sold(
         conn.execute("DELETE FROM sale_reversals")
     with pytest.raises(Exception, match="append-only"):
         conn.execute("UPDATE stock_moves SET quantity = 5")
+
+
+def test_goods_paid_for_outside_the_books_are_not_paid_back_in_cash(
+    database: DukanDatabase, reversals: SaleReversals
+) -> None:
+    # An old till's sale: 100.00 taken, nothing recorded as paid and no debt.
+    conn = database.sqlite_connection()
+    sale_id = conn.execute("INSERT INTO sales (total, paid) VALUES (10000, 0)").lastrowid
+    conn.execute(
+        "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+        "VALUES (?, 'Tea', 1, 10000)",
+        (sale_id,),
+    )
+    assert sale_id is not None
+    with pytest.raises(ServiceError, match=r"Only 0\.00 was paid .* 100\.00 cannot be paid back"):
+        reversals.void(sale_id, "returned")
+    assert conn.execute("SELECT COUNT(*) FROM sale_reversals").fetchone()[0] == 0

@@ -22,6 +22,7 @@ from app.services.product_catalog import ProductCatalog
 from app.services.receipts import ReceiptService
 from app.ui import prompts
 from app.ui.app_events import AppEvents
+from app.ui.dates import from_qdate, to_qdate
 from app.ui.sales import product_menu
 from app.ui.sales.credit_panel import AFTER, LIMIT, OWED, THIS_SALE
 from app.ui.sales.till_view import TillServices, TillView
@@ -279,3 +280,15 @@ def test_esc_asks_before_clearing_and_completing_twice_records_once(
     scan(qtbot, till, TEA)
     qtbot.keyClick(till, Qt.Key.Key_Escape)
     assert till.model.basket.is_empty()
+
+
+def test_a_due_date_the_cashier_changed_is_the_debts(
+    qtbot: QtBot, till: TillView, shop: dict[str, int]
+) -> None:
+    scan(qtbot, till, TEA)
+    till.picker.choose(shop["amina"])
+    assert from_qdate(till.due_edit.date()) == date.today() + timedelta(days=30)
+    till.due_edit.setDate(to_qdate(date.today() + timedelta(days=5)))
+    outcome = till.complete_on_account()
+    assert outcome is not None
+    assert Debt.get_by_id(outcome.debt_id).due_date == date.today() + timedelta(days=5)

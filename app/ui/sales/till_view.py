@@ -121,6 +121,7 @@ class TillView(QWidget):
         self._show_receipt = show_receipt
         self._format = money_format
         self._position: CreditPosition | None = None
+        self._suggested_due: date | None = None  # today plus the picked customer's terms
         self.last_sale: CheckoutOutcome | None = None
 
         self.model = BasketModel(money_format)
@@ -317,7 +318,7 @@ class TillView(QWidget):
             customer_id=self.picker.customer_id,
             tendered_minor=tendered,
             on_account=on_account,
-            due_date=self._due_date() if self.picker.customer_id is not None else None,
+            due_date=self._due_date_typed(),
         )
         self._set_busy(True)
         try:
@@ -379,8 +380,13 @@ class TillView(QWidget):
             self.tendered_edit.setFocus()
             raise _Unreadable from None
 
-    def _due_date(self) -> date:
-        return from_qdate(self.due_edit.date())
+    def _due_date_typed(self) -> date | None:
+        """The due date the cashier changed, else None: the service then counts the customer's
+        terms from the moment of the sale (a basket kept open past midnight stays right)."""
+        if self.picker.customer_id is None:
+            return None
+        typed = from_qdate(self.due_edit.date())
+        return None if typed == self._suggested_due else typed
 
     def _start_next_sale(self) -> None:
         self.model.clear()
@@ -469,7 +475,8 @@ class TillView(QWidget):
 
     def _on_picker_picked(self, customer_id: int | None) -> None:
         if customer_id is not None:
-            self.due_edit.setDate(to_qdate(self._checkout.due_date_for(customer_id)))
+            self._suggested_due = self._checkout.due_date_for(customer_id)
+            self.due_edit.setDate(to_qdate(self._suggested_due))
         self.due_edit.setEnabled(customer_id is not None)
         self._update_change()
 
