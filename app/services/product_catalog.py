@@ -14,6 +14,7 @@ from typing import Any, cast
 from peewee import IntegrityError, Select
 
 from app.db.database import database_proxy
+from app.db.query_rows import tuples
 from app.db.tables import Product, StockMove
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.domain.names import name_key
@@ -54,11 +55,6 @@ _COLUMNS = (
     Product.stock,
     Product.is_active,
 )
-
-
-def _tuples(query: Select) -> list[tuple[Any, ...]]:
-    """The rows of `query` as plain tuples (peewee's stubs type them as table objects)."""
-    return cast(list[tuple[Any, ...]], list(query.tuples()))
 
 
 def _first(query: Select) -> tuple[Any, ...] | None:
@@ -143,7 +139,7 @@ class _SearchIndex:
         connection: sqlite3.Connection = database_proxy.connection()
         stamp = (connection, int(database_proxy.pragma("data_version")))
         if stamp != self._stamp or len(self._touched) > _PATCH_LIMIT:
-            rows = _tuples(Product.select(*_KEY_COLUMNS))
+            rows = tuples(Product.select(*_KEY_COLUMNS))
             self.entries = {row[0]: _entry(*row) for row in rows}
             self._ordered = sorted(self.entries.values(), key=_order)
             self._stamp = stamp
@@ -165,7 +161,7 @@ class _SearchIndex:
                 del self._ordered[bisect_left(self._ordered, old.order, key=_order)]
         for chunk in range(0, len(ids), _CHUNK):
             query = Product.select(*_KEY_COLUMNS).where(Product.id.in_(ids[chunk : chunk + _CHUNK]))
-            for row in _tuples(query):
+            for row in tuples(query):
                 entry = self.entries[row[0]] = _entry(*row)
                 insort(self._ordered, entry, key=_order)
 
@@ -286,7 +282,7 @@ class ProductCatalog:
         query = Product.select(*_COLUMNS)
         if not include_inactive:
             query = query.where(Product.is_active != 0)
-        records = [_record(row) for row in _tuples(query)]
+        records = [_record(row) for row in tuples(query)]
         rank = _INDEX.fresh().rank
         records.sort(key=lambda record: (rank.get(record.id, len(rank)), record.id))
         return records
@@ -394,7 +390,7 @@ class ProductCatalog:
         wanted = list(ids)
         if not wanted:
             return []
-        rows = _tuples(Product.select(*_COLUMNS).where(Product.id.in_(wanted)))
+        rows = tuples(Product.select(*_COLUMNS).where(Product.id.in_(wanted)))
         found = {record.id: record for record in map(_record, rows)}
         # A product gone since the index was read (a restore) is simply left out.
         return [found[product_id] for product_id in wanted if product_id in found]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, cast
 
 from peewee import fn
 
+from app.db.query_rows import tuples
 from app.db.tables import Customer, Debt, Payment, Sale, SaleItem, SaleReversal, Setting
 from app.services.errors import ServiceError
 
@@ -77,7 +77,7 @@ class ReceiptService:
 
     def shop_header(self) -> ShopHeader:
         rows = Setting.select(Setting.key, Setting.value).where(Setting.key.in_(_HEADER_KEYS))
-        stored = {key: _tidy(value) for key, value in _tuples(rows)}
+        stored = {key: _tidy(value) for key, value in tuples(rows)}
         return ShopHeader(
             name=stored.get(SHOP_NAME) or DEFAULT_SHOP_NAME,
             address=stored.get(SHOP_ADDRESS),
@@ -97,7 +97,7 @@ class ReceiptService:
         )
         lines = tuple(
             ReceiptLine(description, quantity, unit_price, quantity * unit_price)
-            for description, quantity, unit_price in _tuples(items)
+            for description, quantity, unit_price in tuples(items)
         )
         tendered: int | None = sale.tendered
         change = 0 if tendered is None else tendered - sale.paid
@@ -171,7 +171,7 @@ def _own_debt(sale_id: int) -> tuple[list[int], int, date | None, int | None]:
     amount = 0
     due_dates: list[date] = []
     debtor_id: int | None = None
-    for debt_id, debt_amount, due_date, customer_id in _tuples(rows):
+    for debt_id, debt_amount, due_date, customer_id in tuples(rows):
         ids.append(debt_id)
         amount += debt_amount
         if due_date is not None:
@@ -192,15 +192,10 @@ def _reversals(sale_id: int) -> tuple[ReversalLine, ...]:
         .where(SaleReversal.sale == sale_id)
         .order_by(SaleReversal.reversed_at, SaleReversal.id)
     )
-    return tuple(ReversalLine(*row) for row in _tuples(rows))
+    return tuple(ReversalLine(*row) for row in tuples(rows))
 
 
 def _tidy(value: object) -> str | None:
     """A setting as shown: trimmed, and None when blank."""
     text = "" if value is None else str(value).strip()
     return text or None
-
-
-def _tuples(query: Any) -> list[tuple[Any, ...]]:
-    """Rows as plain tuples in the order selected (the stubs type every row as a model)."""
-    return cast(list[tuple[Any, ...]], list(query.tuples()))

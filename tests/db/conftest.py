@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,21 @@ def populated_copy(tmp_path: Path, populated_template: PopulatedTemplate) -> Pop
         return path
 
     return copy
+
+
+@pytest.fixture
+def conn(database_path: Path) -> Iterator[sqlite3.Connection]:
+    """A plain connection to a freshly migrated file, in autocommit, foreign keys on."""
+    connection = sqlite3.connect(database_path, isolation_level=None)
+    connection.execute("PRAGMA foreign_keys = ON")
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def insert(conn: sqlite3.Connection, sql: str, *values: object) -> int:
+    """Run one INSERT; the new row's id."""
+    row_id = conn.execute(sql, values).lastrowid
+    assert row_id is not None
+    return row_id

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from app.db.checks import (
     LEDGER_RULES,
@@ -19,7 +16,7 @@ from app.db.checks import (
 from app.db.migration_files import load_migrations
 from app.paths import migrations_dir
 from tests.conftest import add_debt, add_payment
-from tests.db.conftest import PopulatedCopy
+from tests.db.conftest import PopulatedCopy, insert
 
 LATEST = len(load_migrations(migrations_dir()))
 SALE_TOTAL = "sale total equals the sum of its items"
@@ -29,22 +26,6 @@ DEBT_STATUS = "a debt is 'paid' exactly when fully paid"
 DEBT_CUSTOMER = "every debt has a customer"
 SALE_CUSTOMER = "a sale with a debt belongs to the debt's customer"
 PAYMENT_CUSTOMER = "a payment carries its debt's customer"
-
-
-@pytest.fixture
-def conn(database_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(database_path, isolation_level=None)
-    connection.execute("PRAGMA foreign_keys = ON")
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def insert(conn: sqlite3.Connection, sql: str, *values: object) -> int:
-    row_id = conn.execute(sql, values).lastrowid
-    assert row_id is not None
-    return row_id
 
 
 def sale(conn: sqlite3.Connection, items: list[tuple[int, int]], paid: int = 0) -> int:

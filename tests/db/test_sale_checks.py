@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 
 from app.db.checks import all_violations
 from app.db.migration_files import load_migrations
 from app.paths import migrations_dir
 from tests.conftest import add_debt
-from tests.db.conftest import PopulatedCopy
+from tests.db.conftest import PopulatedCopy, insert
 
 LATEST = len(load_migrations(migrations_dir()))
 PAID_PLUS_DEBT = "a sale's total is what was paid at the till plus its debt"
@@ -24,25 +20,9 @@ STOCK_SUM = "a product's stock is the sum of its stock moves"
 STOCK_MOVED = "every sale line and returned line since the stock ledger began moved the stock"
 
 
-@pytest.fixture
-def conn(database_path: Path) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(database_path, isolation_level=None)
-    connection.execute("PRAGMA foreign_keys = ON")
-    try:
-        yield connection
-    finally:
-        connection.close()
-
-
-def run(conn: sqlite3.Connection, sql: str, *values: object) -> int:
-    row_id = conn.execute(sql, values).lastrowid
-    assert row_id is not None
-    return row_id
-
-
 def product(conn: sqlite3.Connection, stock: int) -> int:
-    product_id = run(conn, "INSERT INTO products (name, price) VALUES ('Tea', 250)")
-    run(
+    product_id = insert(conn, "INSERT INTO products (name, price) VALUES ('Tea', 250)")
+    insert(
         conn,
         "INSERT INTO stock_moves (product_id, quantity, kind, moved_at) "
         "VALUES (?, ?, 'count', '2026-11-21 09:00:00')",
@@ -56,7 +36,7 @@ def till_sale(
     conn: sqlite3.Connection, product_id: int | None, quantity: int, paid: int, key: str
 ) -> tuple[int, int]:
     """A sale rung up at the till (it has a checkout key) of `quantity` at 250 each."""
-    sale_id = run(
+    sale_id = insert(
         conn,
         "INSERT INTO sales (sold_at, total, paid, checkout_key) "
         "VALUES ('2026-11-21 10:00:00', ?, ?, ?)",
@@ -64,7 +44,7 @@ def till_sale(
         paid,
         key,
     )
-    item_id = run(
+    item_id = insert(
         conn,
         "INSERT INTO sale_items (sale_id, product_id, description, quantity, unit_price) "
         "VALUES (?, ?, 'Tea', ?, 250)",
@@ -85,7 +65,7 @@ def reversal(
     recorded: int | None = None,
 ) -> int:
     amount = quantity * 250 if recorded is None else recorded
-    reversal_id = run(
+    reversal_id = insert(
         conn,
         "INSERT INTO sale_reversals (sale_id, kind, amount, debt_reduced, cash_out, reversed_at,"
         " operator_id, reason) VALUES (?, 'refund', ?, ?, ?, '2026-11-21 11:00:00', 1, 'test')",
@@ -94,7 +74,7 @@ def reversal(
         debt_reduced,
         amount - debt_reduced,
     )
-    run(
+    insert(
         conn,
         "INSERT INTO sale_reversal_items (reversal_id, sale_item_id, quantity, amount) "
         "VALUES (?, ?, ?, ?)",

@@ -7,7 +7,6 @@ from pathlib import Path
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QHBoxLayout,
     QHeaderView,
@@ -32,6 +31,7 @@ from app.ui.customers.customer_table_model import SORTS, Column, CustomerTableMo
 from app.ui.customers.merge_dialog import MergeDialog
 from app.ui.customers.profile_dialog import ProfileDialog
 from app.ui.formatting import format_money
+from app.ui.widgets.list_table import SelectionMode, list_table
 from app.ui.widgets.summary_line import SummaryLine
 
 CUSTOMERS = "Customers"
@@ -108,19 +108,9 @@ class CustomersTab(QWidget):
         self.refresh()
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table = list_table(self.model, SelectionMode.ExtendedSelection)
         header = table.horizontalHeader()
         header.setSectionsClickable(True)
-        # Bold headers on every selection would make the columns look as if they changed.
-        header.setHighlightSections(False)
         header.setSortIndicatorShown(True)
         header.setSortIndicator(self.model.sort_column, SORTS[self.model.sort_column][1])
         header.setStretchLastSection(False)

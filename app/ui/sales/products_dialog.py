@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHBoxLayout,
@@ -41,6 +40,7 @@ from app.ui.app_events import AppEvents
 from app.ui.formatting import format_money
 from app.ui.sales.product_edit_dialog import ProductEditDialog
 from app.ui.widgets.field_errors import error_label, grow_to_fit
+from app.ui.widgets.list_table import list_table
 from app.ui.widgets.text_table import TextTableModel, text_table_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -183,15 +183,7 @@ class ProductsDialog(QDialog):
         self.search_edit.setFocus()
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        table = list_table(self.model)
         table.doubleClicked.connect(self._on_table_double_clicked)
         table.installEventFilter(self)
         header = table.horizontalHeader()

@@ -18,7 +18,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -35,6 +34,7 @@ from app.ui import prompts
 from app.ui.app_events import AppEvents
 from app.ui.dates import buddy_label, date_edit, from_qdate, to_qdate
 from app.ui.formatting import format_money
+from app.ui.widgets.list_table import SelectionMode, list_table
 from app.ui.widgets.summary_line import SummaryLine
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -260,16 +260,8 @@ class SalesReportView(QWidget):
         self.refresh()
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table = list_table(self.model, SelectionMode.ExtendedSelection)
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
         # Room for the sort arrow, which the style otherwise draws over right-aligned titles.
         header.setStyleSheet("QHeaderView::section { padding-right: 16px; }")
         header.setStretchLastSection(False)

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QPushButton,
@@ -27,6 +26,7 @@ from app.ui.dates import buddy_label, date_edit, from_qdate, to_qdate
 from app.ui.formatting import format_money
 from app.ui.sales.sale_dialog import SaleDialog
 from app.ui.sales.sales_table_model import Column, SalesTableModel
+from app.ui.widgets.list_table import list_table
 from app.ui.widgets.summary_line import SummaryLine
 
 SALES = "Sales"
@@ -98,17 +98,8 @@ class SalesListView(QWidget):
         self._update_buttons()
 
     def _table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setWordWrap(False)
-        table.verticalHeader().setVisible(False)
-        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 10)
+        table = list_table(self.model)
         header = table.horizontalHeader()
-        header.setHighlightSections(False)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.CUSTOMER, QHeaderView.ResizeMode.Stretch)
