@@ -15,7 +15,7 @@ from pytestqt.qtbot import QtBot
 
 from app.db.database import DukanDatabase, open_database
 from app.domain.money import CurrencyFormat
-from app.services.sales_report import ANONYMOUS, SalesReport
+from app.services.sales_report import ANONYMOUS, CustomerSalesRow, SalesReport
 from app.ui import prompts
 from app.ui.app_events import AppEvents
 from app.ui.sales.report_view import (
@@ -62,6 +62,7 @@ def shop(database: DukanDatabase) -> dict[str, int]:
 def view(qtbot: QtBot, events: AppEvents, tmp_path: Path) -> SalesReportView:
     widget = SalesReportView(SalesReport(), events, today=lambda: DAY, csv_folder=tmp_path)
     qtbot.addWidget(widget)
+    widget.show()  # the report reads the books when it is first shown
     return widget
 
 
@@ -207,5 +208,21 @@ def test_amounts_are_written_in_the_shops_currency(
     )
     view = SalesReportView(SalesReport(dinar), events, today=lambda: DAY, money_format=dinar)
     qtbot.addWidget(view)
+    view.show()
     assert view.model.index(0, Column.TOTAL).data() == "100,00 DA"
     assert view.totals.value(TOTAL) == "122,51 DA"
+
+
+def test_the_report_reads_nothing_until_it_is_shown(events: AppEvents, qtbot: QtBot) -> None:
+    asked: list[tuple[date, date]] = []
+
+    class CountingReport(SalesReport):
+        def rows(self, start: date, end: date) -> list[CustomerSalesRow]:
+            asked.append((start, end))
+            return super().rows(start, end)
+
+    view = SalesReportView(CountingReport(), events, today=lambda: DAY)
+    qtbot.addWidget(view)
+    assert asked == []
+    view.show()
+    assert asked == [(DAY.replace(day=1), DAY)]

@@ -221,7 +221,8 @@ class SalesReportView(QWidget):
         self._report = report
         self._today = today
         self._csv_folder = csv_folder or Path.home()
-        self._stale = False
+        # Filled when first shown: a month of sales grouped is no work for the window's start.
+        self._stale = True
         now = today()
 
         self.from_edit = date_edit(now.replace(day=1))
@@ -257,7 +258,6 @@ class SalesReportView(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         for changed in (events.sale_recorded, events.sale_reversed, events.database_restored):
             changed.connect(self._on_events_books_changed)
-        self.refresh()
 
     def _table(self) -> QTableView:
         table = list_table(self.model, SelectionMode.ExtendedSelection)
