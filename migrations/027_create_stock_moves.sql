@@ -32,11 +32,15 @@ CREATE TABLE stock_ledger_start (
 INSERT INTO stock_ledger_start (id, first_sale_item_id)
 VALUES (1, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'sale_items'), 0) + 1);
 
+-- The opening move is dated by the newest record it follows (the last sale, or the product's
+-- creation), not by the clock, so an upgrade interrupted and run again writes the same rows.
 INSERT INTO stock_moves (product_id, quantity, kind, moved_at, note)
-SELECT id, stock, 'opening', datetime('now', 'localtime'), 'stock when the ledger began'
-FROM products
-WHERE stock <> 0
-ORDER BY id;
+SELECT p.id, p.stock, 'opening',
+       MAX(p.created_at, COALESCE((SELECT MAX(sold_at) FROM sales), p.created_at)),
+       'stock when the ledger began'
+FROM products p
+WHERE p.stock <> 0
+ORDER BY p.id;
 
 CREATE TRIGGER trg_stock_moves_keep_stock
 AFTER INSERT ON stock_moves
