@@ -1,4 +1,5 @@
--- The audit log also records sales (a credit-limit override, a void, a refund) and products.
+-- The audit log also records sales (a credit-limit override, a void, a refund), products, the
+-- payments on a debt and their reversals, and reminders sent to a customer.
 -- Its CHECKs live in the CREATE TABLE, so the table is rebuilt (the 12 steps; the migrator
 -- has foreign keys off) with its index and its append-only triggers.
 CREATE TABLE new_audit_log (
@@ -10,7 +11,7 @@ CREATE TABLE new_audit_log (
     action TEXT NOT NULL
         CHECK (action IN (
             'insert', 'update', 'archive', 'restore', 'merge', 'delete', 'assign',
-            'credit_override', 'void', 'refund'
+            'credit_override', 'void', 'refund', 'payment', 'payment_reversal', 'remind'
         )),
     before_json TEXT CHECK (before_json IS NULL OR json_valid(before_json)),
     after_json TEXT CHECK (after_json IS NULL OR json_valid(after_json)),

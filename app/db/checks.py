@@ -20,6 +20,7 @@ class LedgerRule:
     name: str
     since_version: int  # the first schema version that has every table the rule reads
     sql: str
+    until_version: int | None = None  # the version that replaced the rule, if one did
 
 
 def _money_is_integer(table: str, since_version: int, columns: tuple[str, ...]) -> LedgerRule:
@@ -54,6 +55,64 @@ def _names_the_debts_customer(name: str, table: str, since_version: int) -> Ledg
     )
 
 
+# From this version a reversed payment no longer counts (migration 029), so the rules on what
+# is paid read only the payments that still count.
+REVERSALS_COUNTED = 29
+
+# The payments that still count: every payment_history row not reversed.
+_COUNTED_PAYMENTS = """(SELECT p.debt_id, p.customer_id, p.amount FROM payment_history p
+     WHERE NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id))"""
+
+
+def _payment_rules(payments: str, *, since: int, until: int | None) -> tuple[LedgerRule, ...]:
+    """What the payments on a debt may add up to, and the status that follows from it."""
+    paid = f"(SELECT debt_id, SUM(amount) AS sum FROM {payments} GROUP BY debt_id)"
+    return (
+        LedgerRule(
+            "payments on a debt do not exceed its amount",
+            since,
+            f"""SELECT 'debt ' || d.id || ': paid ' || p.sum || ' on a debt of ' || d.amount
+               FROM debts d
+               JOIN {paid} p ON p.debt_id = d.id
+               WHERE p.sum > d.amount
+               ORDER BY d.id""",
+            until,
+        ),
+        LedgerRule(
+            "a debt is 'paid' exactly when fully paid",
+            since,
+            f"""SELECT 'debt ' || d.id || ': status ' || d.status
+                      || ' with ' || COALESCE(p.sum, 0) || ' of ' || d.amount || ' paid'
+               FROM debts d
+               LEFT JOIN {paid} p ON p.debt_id = d.id
+               WHERE (d.status = 'paid') <> (COALESCE(p.sum, 0) >= d.amount)
+               ORDER BY d.id""",
+            until,
+        ),
+    )
+
+
+def _balance_rule(payments: str, *, since: int, until: int | None) -> LedgerRule:
+    """The maintained balance (migration 023) against the rows it sums."""
+    return LedgerRule(
+        "a customer's balance is their debts less their payments",
+        since,
+        f"""SELECT 'customer ' || c.id || ': balance ' || COALESCE(b.outstanding, 'missing')
+                  || ' but debts less payments come to '
+                  || (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
+           FROM customers c
+           LEFT JOIN customer_balances b ON b.customer_id = c.id
+           LEFT JOIN (SELECT customer_id, SUM(amount) AS sum FROM debts GROUP BY customer_id) d
+             ON d.customer_id = c.id
+           LEFT JOIN (SELECT customer_id, SUM(amount) AS sum
+                      FROM {payments} GROUP BY customer_id) p
+             ON p.customer_id = c.id
+           WHERE b.outstanding IS NOT (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
+           ORDER BY c.id""",
+        until,
+    )
+
+
 LEDGER_RULES: tuple[LedgerRule, ...] = (
     LedgerRule(
         "sale total equals the sum of its items",
@@ -72,27 +131,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
         "SELECT 'sale ' || id || ': paid ' || paid || ' of a total of ' || total "
         "FROM sales WHERE paid > total ORDER BY id",
     ),
-    LedgerRule(
-        "payments on a debt do not exceed its amount",
-        6,
-        """SELECT 'debt ' || d.id || ': paid ' || p.sum || ' on a debt of ' || d.amount
-           FROM debts d
-           JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
-             ON p.debt_id = d.id
-           WHERE p.sum > d.amount
-           ORDER BY d.id""",
-    ),
-    LedgerRule(
-        "a debt is 'paid' exactly when fully paid",
-        6,
-        """SELECT 'debt ' || d.id || ': status ' || d.status
-                  || ' with ' || COALESCE(p.sum, 0) || ' of ' || d.amount || ' paid'
-           FROM debts d
-           LEFT JOIN (SELECT debt_id, SUM(amount) AS sum FROM payment_history GROUP BY debt_id) p
-             ON p.debt_id = d.id
-           WHERE (d.status = 'paid') <> (COALESCE(p.sum, 0) >= d.amount)
-           ORDER BY d.id""",
-    ),
+    *_payment_rules("payment_history", since=6, until=REVERSALS_COUNTED),
+    *_payment_rules(_COUNTED_PAYMENTS, since=REVERSALS_COUNTED, until=None),
     LedgerRule(
         "every debt has a customer",
         13,
@@ -105,22 +145,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
     ),
     _names_the_debts_customer("a sale with a debt belongs to the debt's customer", "sales", 13),
     _names_the_debts_customer("a payment carries its debt's customer", "payment_history", 14),
-    LedgerRule(
-        "a customer's balance is their debts less their payments",
-        23,
-        """SELECT 'customer ' || c.id || ': balance ' || COALESCE(b.outstanding, 'missing')
-                  || ' but debts less payments come to '
-                  || (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
-           FROM customers c
-           LEFT JOIN customer_balances b ON b.customer_id = c.id
-           LEFT JOIN (SELECT customer_id, SUM(amount) AS sum FROM debts GROUP BY customer_id) d
-             ON d.customer_id = c.id
-           LEFT JOIN (SELECT customer_id, SUM(amount) AS sum
-                      FROM payment_history GROUP BY customer_id) p
-             ON p.customer_id = c.id
-           WHERE b.outstanding IS NOT (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
-           ORDER BY c.id""",
-    ),
+    _balance_rule("payment_history", since=23, until=REVERSALS_COUNTED),
+    _balance_rule(_COUNTED_PAYMENTS, since=REVERSALS_COUNTED, until=None),
     LedgerRule(
         "a sale's total is what was paid at the till plus its debt",
         25,
@@ -229,6 +255,34 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
     _money_is_integer("payment_history", 6, ("amount",)),
     _money_is_integer("sale_reversals", 26, ("amount", "debt_reduced", "cash_out")),
     _money_is_integer("sale_reversal_items", 26, ("amount", "quantity")),
+    LedgerRule(
+        "a customer's oldest due date is the earliest due date of their open debts",
+        REVERSALS_COUNTED,
+        """SELECT 'customer ' || b.customer_id || ': oldest due '
+                  || COALESCE(b.oldest_due, 'none') || ' but their open debts say '
+                  || COALESCE(d.due, 'none')
+           FROM customer_balances b
+           LEFT JOIN (SELECT customer_id, MIN(due_date) AS due FROM debts
+                      WHERE status = 'open' GROUP BY customer_id) d
+             ON d.customer_id = b.customer_id
+           WHERE b.oldest_due IS NOT d.due
+           ORDER BY b.customer_id""",
+    ),
+    LedgerRule(
+        "a payment receipt's amount is the sum of its payments, all from its customer",
+        REVERSALS_COUNTED,
+        """SELECT 'receipt ' || r.id || ': amount ' || r.amount || ' but its payments come to '
+                  || COALESCE(SUM(p.amount), 0)
+                  || CASE WHEN SUM(p.customer_id IS NOT r.customer_id) > 0
+                          THEN ' and some are from another customer' ELSE '' END
+           FROM payment_receipts r
+           LEFT JOIN payment_history p ON p.receipt_id = r.id
+           GROUP BY r.id
+           HAVING COALESCE(SUM(p.amount), 0) <> r.amount
+               OR SUM(p.customer_id IS NOT r.customer_id) > 0
+           ORDER BY r.id""",
+    ),
+    _money_is_integer("payment_receipts", REVERSALS_COUNTED, ("amount",)),
 )
 
 
@@ -256,7 +310,8 @@ def reference_violations(conn: sqlite3.Connection) -> list[Violation]:
 def ledger_violations(conn: sqlite3.Connection, version: int) -> list[Violation]:
     found: list[Violation] = []
     for rule in LEDGER_RULES:
-        if version >= rule.since_version:
+        replaced = rule.until_version is not None and version >= rule.until_version
+        if version >= rule.since_version and not replaced:
             found += _listed(conn, rule.name, rule.sql)
     return found
 

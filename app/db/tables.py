@@ -103,6 +103,8 @@ class CustomerBalance(BaseTable):
         Customer, column_name="customer_id", primary_key=True, on_delete="CASCADE"
     )
     outstanding = MoneyField(default=0)
+    # Earliest due date of the open debts; NULL when none is open or dated (migration 029).
+    oldest_due = LocalDateField(null=True)
 
     class Meta:
         table_name = "customer_balances"
@@ -204,11 +206,60 @@ class Payment(BaseTable):
     )
     # Set on the part of a void or refund taken off the debt (method 'return', migration 026).
     reversal_id = IntegerField(null=True)
+    # The receipt a payment taken at the counter belongs to (migration 029); NULL on rows
+    # written before it, by the old till, or by a void or refund.
+    receipt_id = IntegerField(null=True)
     debt_id: int
     customer_id: int
 
     class Meta:
         table_name = "payment_history"
+
+
+class PaymentReceipt(BaseTable):
+    """One payment taken from a customer, printed as receipt P-000001 (its id), grouping the
+    payment_history rows of the debts it settled (migration 029); never edited."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, column_name="customer_id", on_delete="RESTRICT")
+    amount = MoneyField()
+    method = TextField()  # cash, card, transfer
+    received_at = LocalDateTimeField()
+    operator = ForeignKeyField(Operator, column_name="operator_id")
+    note = TextField(null=True)
+    customer_id: int
+
+    class Meta:
+        table_name = "payment_receipts"
+
+
+class PaymentReversal(BaseTable):
+    """A payment_history row that no longer counts (a mistyped amount), with who, when and why;
+    triggers reopen its debt and restore the balance (migration 029)."""
+
+    id = AutoField()
+    payment = ForeignKeyField(Payment, column_name="payment_id", unique=True)
+    reversed_at = LocalDateTimeField()
+    operator = ForeignKeyField(Operator, column_name="operator_id")
+    reason = TextField()
+    payment_id: int
+
+    class Meta:
+        table_name = "payment_reversals"
+
+
+class Reminder(BaseTable):
+    """A reminder text handed to a customer who was overdue (migration 029)."""
+
+    id = AutoField()
+    customer = ForeignKeyField(Customer, column_name="customer_id", on_delete="RESTRICT")
+    reminded_at = LocalDateTimeField()
+    overdue_amount = MoneyField()
+    operator = ForeignKeyField(Operator, column_name="operator_id")
+    customer_id: int
+
+    class Meta:
+        table_name = "reminders"
 
 
 class SaleReversal(BaseTable):
