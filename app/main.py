@@ -56,6 +56,7 @@ def start_window(database: Path | None) -> StartedWindow | int:
     from app.shop_migrator import shop_migrator, system_phone_region
     from app.startup import open_shop
     from app.ui.app_events import AppEvents
+    from app.ui.debts.debt_services import DebtServices
     from app.ui.main_window import MainWindow, Services
     from app.ui.sales.sales_tab import SalesServices
 
@@ -72,6 +73,7 @@ def start_window(database: Path | None) -> StartedWindow | int:
         customer_changes=changes,
         customer_csv=CustomerCsv(changes, directory),
         sales=SalesServices(summary=summary),
+        debts=DebtServices(summary=summary),
     )
     events = AppEvents()
     window = MainWindow(services, events, paths.data_dir(), shop.log_file)

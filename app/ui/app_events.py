@@ -13,6 +13,9 @@ class AppEvents(QObject):
     customer_archived = Signal(int)  # customer id
     customers_merged = Signal(int, int)  # survivor id, merged id
     customers_imported = Signal(int)  # how many customers one CSV import created
-    payment_recorded = Signal(int)  # payment id
+    payment_recorded = Signal(int)  # payment receipt id
+    payment_reversed = Signal(int)  # customer id whose payment was reversed
+    debt_created = Signal(int)  # debt id (a manual debt; a sale's debt comes with sale_recorded)
+    reminder_sent = Signal(int)  # customer id
     backup_written = Signal(str)  # path of the new backup
     database_restored = Signal(str)  # path of the backup now in the database's place

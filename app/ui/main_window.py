@@ -22,6 +22,7 @@ from app.ui import prompts
 from app.ui.app_events import AppEvents
 from app.ui.background import ReportProgress, run_with_progress
 from app.ui.customers.customers_tab import CustomersTab
+from app.ui.debts.debt_services import DebtServices
 from app.ui.debts.debts_tab import DebtsTab
 from app.ui.sales.products_dialog import ProductsDialog
 from app.ui.sales.sales_tab import SalesServices, SalesTab
@@ -39,6 +40,7 @@ class Services:
     customer_changes: CustomerChanges = field(default_factory=CustomerChanges)
     customer_csv: CustomerCsv | None = None  # None: one over the two services above
     sales: SalesServices = field(default_factory=SalesServices)
+    debts: DebtServices = field(default_factory=DebtServices)
 
     def csv(self) -> CustomerCsv:
         return self.customer_csv or CustomerCsv(self.customer_changes, self.customers)
@@ -70,7 +72,9 @@ class MainWindow(QMainWindow):
             services.csv(),
             events,
         )
-        self.debts_tab = DebtsTab(services.summary, events)
+        self.debts_tab = DebtsTab(
+            services.debts, (services.customers, services.customer_changes), events
+        )
         self.tabs.addTab(self.sales_tab, "&Sales")
         self.tabs.addTab(self.customers_tab, "&Customers")
         self.tabs.addTab(self.debts_tab, "&Debts")
