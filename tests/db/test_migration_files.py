@@ -208,6 +208,21 @@ def test_real_files_never_manage_transactions_or_pragmas(path: Path) -> None:
         assert first_word(statement) not in FORBIDDEN_FIRST_WORDS
 
 
+# Reading the clock: SQLite's 'now' and the CURRENT_* keywords.
+_CLOCK = re.compile(r"'now'|\bCURRENT_(?:TIMESTAMP|DATE|TIME)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("path", REAL_FILES, ids=[path.name for path in REAL_FILES])
+def test_rows_a_migration_writes_never_depend_on_the_clock(path: Path) -> None:
+    """An upgrade killed after its commit and run again from the backup must write the same
+    rows (the crash test compares them), so data statements never read the time of day.
+    Column defaults and trigger bodies may: they run when the shop writes, not at upgrade."""
+    for statement in split_statements(path.read_bytes().decode("utf-8-sig")):
+        bare = strip_comments(statement)
+        if first_word(bare) in {"INSERT", "UPDATE", "REPLACE", "WITH"}:
+            assert not _CLOCK.search(bare), f"{path.name}: {bare.strip()[:80]!r}"
+
+
 def test_the_lock_file_is_exactly_what_the_released_files_produce() -> None:
     """The guard against editing a released migration: regenerate the lock and compare."""
     folder = migrations_dir()
