@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -292,3 +292,20 @@ def test_a_due_date_the_cashier_changed_is_the_debts(
     outcome = till.complete_on_account()
     assert outcome is not None
     assert Debt.get_by_id(outcome.debt_id).due_date == date.today() + timedelta(days=5)
+
+
+def test_a_debt_recorded_elsewhere_updates_the_credit_panel_of_the_chosen_customer(
+    qtbot: QtBot, till: TillView, shop: dict[str, int], events: AppEvents
+) -> None:
+    scan(qtbot, till, TEA)
+    till.picker.choose(shop["amina"])
+    assert till.credit_panel.value(OWED) == "0.00"
+    debt = Debt.create(
+        sale=None,
+        amount=120_000,
+        created_at=datetime(2026, 11, 1, 10, 0),
+        due_date=date(2026, 12, 1),
+        customer=shop["amina"],
+    )
+    events.debt_created.emit(debt.id)
+    assert till.credit_panel.value(OWED) == "1,200.00"

@@ -238,6 +238,10 @@ class TillView(QWidget):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(slot)
+        # A payment or debt recorded in the Debts tab changes the chosen customer's credit.
+        events = self._events
+        for signal in (events.payment_recorded, events.payment_reversed, events.debt_created):
+            signal.connect(self._on_events_credit_changed)
 
     # ----- actions ---------------------------------------------------------------------------
 
@@ -435,6 +439,9 @@ class TillView(QWidget):
             short = html.escape(self._money(total - tendered))
             self.change_label.setText(f"Short: <b>{short}</b> — F9 puts it on account")
             self._refresh_credit(total - tendered)
+
+    def _on_events_credit_changed(self, _what: object) -> None:
+        self._update_change()
 
     def _refresh_credit(self, on_account: int) -> None:
         customer_id = self.picker.customer_id
