@@ -31,8 +31,9 @@ CREATE TABLE payment_reversals (
     reason TEXT NOT NULL CHECK (length(trim(reason)) > 0)
 );
 
+-- Only the customer may change, when a merge moves a customer's books to the survivor.
 CREATE TRIGGER trg_payment_receipts_no_update
-BEFORE UPDATE ON payment_receipts
+BEFORE UPDATE OF id, amount, method, received_at, operator_id, note ON payment_receipts
 BEGIN
     SELECT RAISE(ABORT, 'payment receipts are append-only');
 END;

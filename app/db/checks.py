@@ -60,7 +60,8 @@ def _names_the_debts_customer(name: str, table: str, since_version: int) -> Ledg
 REVERSALS_COUNTED = 29
 
 # The payments that still count: every payment_history row not reversed.
-_COUNTED_PAYMENTS = """(SELECT p.debt_id, p.customer_id, p.amount FROM payment_history p
+_COUNTED_PAYMENTS = """(SELECT p.debt_id, p.customer_id, p.amount, p.reversal_id
+     FROM payment_history p
      WHERE NOT EXISTS (SELECT 1 FROM payment_reversals r WHERE r.payment_id = p.id))"""
 
 
@@ -109,6 +110,25 @@ def _balance_rule(payments: str, *, since: int, until: int | None) -> LedgerRule
              ON p.customer_id = c.id
            WHERE b.outstanding IS NOT (COALESCE(d.sum, 0) - COALESCE(p.sum, 0))
            ORDER BY c.id""",
+        until,
+    )
+
+
+def _cash_back_rule(payments: str, *, since: int, until: int | None) -> LedgerRule:
+    """A void or refund hands back at most what the sale took: at the till and on its debts."""
+    return LedgerRule(
+        "cash paid back on a sale is not more than was paid for it",
+        since,
+        f"""SELECT 'sale ' || s.id || ': ' || r.cash_out || ' paid back of '
+                  || (s.paid + COALESCE(p.sum, 0)) || ' paid'
+           FROM sales s
+           JOIN (SELECT sale_id, SUM(cash_out) AS cash_out FROM sale_reversals
+                 GROUP BY sale_id) r ON r.sale_id = s.id
+           LEFT JOIN (SELECT d.sale_id, SUM(ph.amount) AS sum
+                      FROM {payments} ph JOIN debts d ON d.id = ph.debt_id
+                      WHERE ph.reversal_id IS NULL GROUP BY d.sale_id) p ON p.sale_id = s.id
+           WHERE r.cash_out > s.paid + COALESCE(p.sum, 0)
+           ORDER BY s.id""",
         until,
     )
 
@@ -201,20 +221,8 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
                          WHERE ph.reversal_id = r.id AND d.sale_id IS NOT r.sale_id)
            ORDER BY r.id""",
     ),
-    LedgerRule(
-        "cash paid back on a sale is not more than was paid for it",
-        26,
-        """SELECT 'sale ' || s.id || ': ' || r.cash_out || ' paid back of '
-                  || (s.paid + COALESCE(p.sum, 0)) || ' paid'
-           FROM sales s
-           JOIN (SELECT sale_id, SUM(cash_out) AS cash_out FROM sale_reversals
-                 GROUP BY sale_id) r ON r.sale_id = s.id
-           LEFT JOIN (SELECT d.sale_id, SUM(ph.amount) AS sum
-                      FROM payment_history ph JOIN debts d ON d.id = ph.debt_id
-                      WHERE ph.reversal_id IS NULL GROUP BY d.sale_id) p ON p.sale_id = s.id
-           WHERE r.cash_out > s.paid + COALESCE(p.sum, 0)
-           ORDER BY s.id""",
-    ),
+    _cash_back_rule("payment_history", since=26, until=REVERSALS_COUNTED),
+    _cash_back_rule(_COUNTED_PAYMENTS, since=REVERSALS_COUNTED, until=None),
     LedgerRule(
         "a product's stock is the sum of its stock moves",
         27,
@@ -273,13 +281,13 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
         REVERSALS_COUNTED,
         """SELECT 'receipt ' || r.id || ': amount ' || r.amount || ' but its payments come to '
                   || COALESCE(SUM(p.amount), 0)
-                  || CASE WHEN SUM(p.customer_id IS NOT r.customer_id) > 0
+                  || CASE WHEN SUM(p.id IS NOT NULL AND p.customer_id IS NOT r.customer_id) > 0
                           THEN ' and some are from another customer' ELSE '' END
            FROM payment_receipts r
            LEFT JOIN payment_history p ON p.receipt_id = r.id
            GROUP BY r.id
            HAVING COALESCE(SUM(p.amount), 0) <> r.amount
-               OR SUM(p.customer_id IS NOT r.customer_id) > 0
+               OR SUM(p.id IS NOT NULL AND p.customer_id IS NOT r.customer_id) > 0
            ORDER BY r.id""",
     ),
     _money_is_integer("payment_receipts", REVERSALS_COUNTED, ("amount",)),

@@ -17,6 +17,8 @@ from app.db.tables import (
     CustomerSearchKey,
     Debt,
     Payment,
+    PaymentReceipt,
+    Reminder,
     Sale,
     Setting,
 )
@@ -238,6 +240,11 @@ class CustomerChanges:
             )
             sales_moved = Sale.update(customer=survivor_id).where(Sale.customer == merged_id)
             sales_moved = sales_moved.execute()
+            # Receipts group the payments just moved; reminders tell when the person was asked.
+            PaymentReceipt.update(customer=survivor_id).where(
+                PaymentReceipt.customer == merged_id
+            ).execute()
+            Reminder.update(customer=survivor_id).where(Reminder.customer == merged_id).execute()
 
             filled = _fill_empty_fields(survivor, merged)
             merged.is_deleted = True

@@ -9,7 +9,7 @@ from typing import Any, cast
 from peewee import JOIN, fn
 
 from app.db.database import database_proxy
-from app.db.tables import Debt, Payment, Sale
+from app.db.tables import Debt, Payment, PaymentReversal, Sale
 from app.services import audit
 from app.services.debtors import placeholder_id, require_debtor
 from app.services.errors import ServiceError
@@ -52,7 +52,11 @@ class LegacyQueue:
         holder = placeholder_id()
         if holder is None:
             return []
-        paid = fn.COALESCE(Payment.select(fn.SUM(Payment.amount)).where(Payment.debt == Debt.id), 0)
+        # Only payments that still count: a reversed one gave its amount back (migration 029).
+        counted = (Payment.debt == Debt.id) & Payment.id.not_in(
+            PaymentReversal.select(PaymentReversal.payment_id)
+        )
+        paid = fn.COALESCE(Payment.select(fn.SUM(Payment.amount)).where(counted), 0)
         outstanding = (Debt.amount - paid).alias("outstanding")
         rows = (
             Debt.select(

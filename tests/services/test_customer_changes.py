@@ -16,6 +16,8 @@ from app.domain.customer_form import Address, CustomerDraft, ValidationError, va
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
+from app.services.payments import PaymentRequest, Payments
+from app.services.reminders import Reminders
 from tests.conftest import add_credit_sale
 
 REGION = "DZ"
@@ -342,6 +344,25 @@ def test_a_merge_moves_sales_debts_and_payments_and_the_books_still_add_up(
     assert "took over C-00002 (2 sales, 2 debts, 2 payments): same person" in (
         directory.history(survivor)[0].reason or ""
     )
+
+
+def test_a_merge_takes_the_payment_receipts_and_reminders_along(
+    database: DukanDatabase, changes: CustomerChanges
+) -> None:
+    survivor = changes.create(CustomerDraft(name="Amina Benali"))
+    duplicate = changes.create(CustomerDraft(name="amina benali", phone="0555 123 456"))
+    give_debt(database, duplicate, 10_000)
+    receipt = Payments().take(PaymentRequest(duplicate, 4_000, "cash")).receipt_id
+    Reminders().record_sent(duplicate, 6_000)
+
+    changes.merge(survivor, duplicate, reason="same person")
+
+    conn = database.sqlite_connection()
+    for table in ("payment_receipts", "reminders"):
+        owners = conn.execute(f"SELECT DISTINCT customer_id FROM {table}").fetchall()
+        assert owners == [(survivor,)]
+    assert Payments().receipt(receipt).customer_id == survivor
+    assert all_violations(conn, schema_version()) == []
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,35 @@ def test_assigning_moves_the_debt_its_sale_and_its_payments_together(
     ]
 
 
+def test_a_reversed_payment_counts_in_the_queue_and_moves_with_its_debt(
+    shop: tuple[LegacyShop, DukanDatabase],
+) -> None:
+    built, db = shop
+    conn = db.sqlite_connection()
+    debt = built.debt_ids["blank"]
+    payment = conn.execute(
+        "SELECT id FROM payment_history WHERE debt_id = ? AND amount = 3000", (debt,)
+    ).fetchone()[0]
+    conn.execute(
+        "INSERT INTO payment_reversals (payment_id, reversed_at, operator_id, reason)"
+        " VALUES (?, '2024-03-01 10:00:00', 1, 'typed 3000 for 300')",
+        (payment,),
+    )
+    waiting = {row.debt_id: row for row in LegacyQueue().unassigned()}
+    assert waiting[debt].outstanding_minor == 6_500  # 8,000 less the 1,500 that still counts
+
+    karim = _customer_of_debt(db, built.debt_ids["karim"])
+    before = conn.execute(
+        "SELECT outstanding FROM customer_balances WHERE customer_id = ?", (karim,)
+    ).fetchone()[0]
+    LegacyQueue().assign(debt, karim)
+    after = conn.execute(
+        "SELECT outstanding FROM customer_balances WHERE customer_id = ?", (karim,)
+    ).fetchone()[0]
+    assert after - before == 6_500
+    assert all_violations(conn, LATEST) == []
+
+
 @pytest.mark.parametrize(
     ("debt_label", "customer", "message"),
     [
