@@ -228,10 +228,11 @@ class Payments:
             new_balance = payer.balance_minor - allocation.amount_minor
             # The balances the receipt prints are kept in the audit rows, so a reprint next
             # year says what this one did, whatever was sold, moved or reversed since.
-            _record_audit(
-                self._operator_id,
-                "payment",
-                [
+            audit.record_many(
+                operator_id=self._operator_id,
+                entity="debt",
+                action="payment",
+                changes=[
                     (
                         line.debt_id,
                         {
@@ -347,10 +348,11 @@ class Payments:
                 for line in paid
             ]
         ).execute()
-        _record_audit(
-            self._operator_id,
-            "payment_reversal",
-            [
+        audit.record_many(
+            operator_id=self._operator_id,
+            entity="debt",
+            action="payment_reversal",
+            changes=[
                 (
                     line.debt_id,
                     {"payment_id": line.payment_id, "receipt": number, "amount": line.amount_minor},
@@ -596,37 +598,6 @@ def _reckoned(
         )
         remaining.append(line.debt_amount_minor - int(on_debt.scalar()))
     return previous, remaining
-
-
-def _record_audit(
-    operator_id: int,
-    action: str,
-    rows: list[tuple[int, dict[str, Any] | None, dict[str, Any] | None]],
-    reason: str | None = None,
-) -> None:
-    """One audit row per debt (id, before, after), as audit.record writes them, in one INSERT:
-    ten rows one by one cost as much as the rest of a payment."""
-    at = datetime.now().replace(microsecond=0)
-    AuditEntry.insert_many(
-        [
-            (at, operator_id, "debt", debt_id, action, _json(before), _json(after), reason or None)
-            for debt_id, before, after in rows
-        ],
-        fields=[
-            AuditEntry.at,
-            AuditEntry.operator,
-            AuditEntry.entity,
-            AuditEntry.entity_id,
-            AuditEntry.action,
-            AuditEntry.before_json,
-            AuditEntry.after_json,
-            AuditEntry.reason,
-        ],
-    ).execute()
-
-
-def _json(value: dict[str, Any] | None) -> str | None:
-    return None if value is None else json.dumps(value, ensure_ascii=False)
 
 
 def _note(typed: str | None) -> str | None:
