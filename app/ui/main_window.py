@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
             services.customer_changes,
             services.csv(),
             events,
+            debts=services.debts,
         )
         self.debts_tab = DebtsTab(
             services.debts, (services.customers, services.customer_changes), events

@@ -29,7 +29,8 @@ from app.ui.customers.csv_files import CsvFiles
 from app.ui.customers.customer_dialog import CustomerDialog
 from app.ui.customers.customer_table_model import SORTS, Column, CustomerTableModel
 from app.ui.customers.merge_dialog import MergeDialog
-from app.ui.customers.profile_dialog import ProfileDialog
+from app.ui.customers.profile_dialog import CreditBook, ProfileDialog
+from app.ui.debts.debt_services import DebtServices
 from app.ui.formatting import format_money
 from app.ui.widgets.list_table import SelectionMode, list_table
 from app.ui.widgets.summary_line import SummaryLine
@@ -49,6 +50,7 @@ class CustomersTab(QWidget):
         events: AppEvents,
         *,
         csv_folder: Path | None = None,
+        debts: DebtServices | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -56,6 +58,8 @@ class CustomersTab(QWidget):
         self._directory = directory
         self._changes = changes
         self._events = events
+        # The profile takes payments and debts through these.
+        self._credit = CreditBook(debts or DebtServices(), changes, events)
         self.files = CsvFiles(csv, csv_folder or Path.home())
 
         self.panel = SummaryLine([CUSTOMERS, OWING, WAITING])
@@ -158,6 +162,8 @@ class CustomersTab(QWidget):
             self._events.sale_recorded,
             self._events.sale_reversed,
             self._events.payment_recorded,
+            self._events.payment_reversed,
+            self._events.debt_created,
             self._events.database_restored,
         ):
             changed.connect(self._on_events_books_changed)
@@ -324,7 +330,7 @@ class CustomersTab(QWidget):
         if customer is None:
             return
         try:
-            ProfileDialog.show_for(self._directory, customer.id, self)
+            ProfileDialog.show_for(self._directory, customer.id, self, credit=self._credit)
         except ServiceError as error:
             prompts.show_error(self, "Customer not found", str(error))
 

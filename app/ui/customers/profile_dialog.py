@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
@@ -12,7 +13,9 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGridLayout,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -20,7 +23,14 @@ from PySide6.QtWidgets import (
 
 from app.domain.phone import readable_phone
 from app.services.audit import AuditLine
+from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory, CustomerRecord
+from app.ui.app_events import AppEvents
+from app.ui.debts.debt_services import DebtServices
+from app.ui.debts.manual_debt_dialog import add_manual_debt
+from app.ui.debts.payment_dialog import take_payment
+from app.ui.debts.reverse_payment_dialog import reverse_payment
+from app.ui.debts.statement_dialog import show_statement
 from app.ui.formatting import format_money
 from app.ui.widgets.text_table import TextTableModel, text_table_view
 
@@ -53,6 +63,15 @@ ACTIONS = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class CreditBook:
+    """What the profile's payment, debt and statement buttons work through."""
+
+    debts: DebtServices
+    changes: CustomerChanges
+    events: AppEvents
+
+
 class ProfileDialog(QDialog):
     def __init__(
         self,
@@ -61,8 +80,13 @@ class ProfileDialog(QDialog):
         *,
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
+        credit: CreditBook | None = None,
     ) -> None:
         super().__init__(parent)
+        self._directory = directory
+        self._customer_id = customer_id
+        self._today = today
+        self._credit = credit
         record = directory.get(customer_id)
         self.setWindowTitle(f"Customer {record.number} {record.fields.name}")
         self.debts = TextTableModel(
@@ -76,29 +100,73 @@ class ProfileDialog(QDialog):
             ["Payment", "Debt", "Date", "Amount", "Method"], right_aligned=frozenset({0, 1, 3})
         )
         self.history = TextTableModel(["When", "Who", "Action", "Changed", "Reason"])
-        self._fill_debts(directory, customer_id, today())
-        self._fill_sales(directory, customer_id)
-        self._fill_payments(directory, customer_id)
-        self._fill_history(directory.history(customer_id))
 
         self.pages = QTabWidget()
         self.pages.addTab(_details(record), "&Details")
-        self.pages.addTab(text_table_view(self.debts), f"&Open debts ({self.debts.rowCount()})")
-        self.pages.addTab(text_table_view(self.sales), f"&Sales ({self.sales.rowCount()})")
-        self.pages.addTab(text_table_view(self.payments), f"&Payments ({self.payments.rowCount()})")
-        self.pages.addTab(
-            text_table_view(self.history, stretch=[3, 4]), f"&History ({self.history.rowCount()})"
-        )
+        self.pages.addTab(text_table_view(self.debts), "")
+        self.pages.addTab(text_table_view(self.sales), "")
+        self.pages.addTab(text_table_view(self.payments), "")
+        self.pages.addTab(text_table_view(self.history, stretch=[3, 4]), "")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.take_payment_button = _action("Take pa&yment…")
+        self.add_debt_button = _action("Add de&bt…")
+        self.statement_button = _action("State&ment…")
+        self.reverse_payment_button = _action("Re&verse a payment…")
+        actions = QHBoxLayout()
+        for button in (
+            self.take_payment_button,
+            self.add_debt_button,
+            self.statement_button,
+            self.reverse_payment_button,
+        ):
+            button.setVisible(credit is not None)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        actions.addWidget(buttons)
+        self.take_payment_button.clicked.connect(self._on_take_payment_button_clicked)
+        self.add_debt_button.clicked.connect(self._on_add_debt_button_clicked)
+        self.statement_button.clicked.connect(self._on_statement_button_clicked)
+        self.reverse_payment_button.clicked.connect(self._on_reverse_payment_button_clicked)
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(_heading(record))
+        self._layout = QVBoxLayout(self)
+        self._layout.addWidget(_heading(record))
         self.money = _money_panel(record)
-        layout.addWidget(self.money)
-        layout.addWidget(self.pages, 1)
-        layout.addWidget(buttons)
+        self._layout.addWidget(self.money)
+        self._layout.addWidget(self.pages, 1)
+        self._layout.addLayout(actions)
+        self._fill(record)
         self.resize(820, 560)
+
+    def reload(self) -> None:
+        """Read the customer again, after a payment or a debt taken from here."""
+        record = self._directory.get(self._customer_id)
+        money = _money_panel(record)
+        self._layout.replaceWidget(self.money, money)
+        self.money.deleteLater()
+        self.money = money
+        self._fill(record)
+
+    def _fill(self, record: CustomerRecord) -> None:
+        directory, customer_id = self._directory, self._customer_id
+        self._fill_debts(directory, customer_id, self._today())
+        self._fill_sales(directory, customer_id)
+        self._fill_payments(directory, customer_id)
+        self._fill_history(directory.history(customer_id))
+        for page, (title, model) in enumerate(
+            [
+                ("&Open debts", self.debts),
+                ("&Sales", self.sales),
+                ("&Payments", self.payments),
+                ("&History", self.history),
+            ],
+            start=1,
+        ):
+            self.pages.setTabText(page, f"{title} ({model.rowCount()})")
+        can_owe = not record.is_placeholder and not record.is_archived
+        self.take_payment_button.setEnabled(record.balance_minor > 0 and not record.is_placeholder)
+        self.add_debt_button.setEnabled(can_owe)
+        self.reverse_payment_button.setEnabled(self.payments.rowCount() > 0)
 
     def _fill_debts(self, directory: CustomerDirectory, customer_id: int, today: date) -> None:
         lines = directory.open_debts(customer_id)
@@ -168,14 +236,59 @@ class ProfileDialog(QDialog):
             tooltips=[_before_after(line) for line in lines],
         )
 
+    # ----- the credit book, from here ------------------------------------------------------
+
+    def _on_take_payment_button_clicked(self) -> None:
+        credit = self._credit
+        if credit is None:
+            return
+        customers = (self._directory, credit.changes)
+        if take_payment(self, credit.debts, customers, credit.events, self._customer_id):
+            self.reload()
+
+    def _on_add_debt_button_clicked(self) -> None:
+        credit = self._credit
+        if credit is None:
+            return
+        customers = (self._directory, credit.changes)
+        if add_manual_debt(self, credit.debts, customers, credit.events, self._customer_id):
+            self.reload()
+
+    def _on_statement_button_clicked(self) -> None:
+        credit = self._credit
+        if credit is None:
+            return
+        customers = (self._directory, credit.changes)
+        show_statement(self, credit.debts, customers, self._customer_id, self._today())
+
+    def _on_reverse_payment_button_clicked(self) -> None:
+        credit = self._credit
+        if credit is None:
+            return
+        if reverse_payment(self, credit.debts, credit.events, self._customer_id):
+            self.reload()
+
     @classmethod
     def show_for(
-        cls, directory: CustomerDirectory, customer_id: int, parent: QWidget | None = None
+        cls,
+        directory: CustomerDirectory,
+        customer_id: int,
+        parent: QWidget | None = None,
+        *,
+        credit: CreditBook | None = None,
     ) -> None:
-        """Show the profile until closed; ServiceError when the customer no longer exists."""
-        dialog = cls(directory, customer_id, parent=parent)
+        """Show the profile until closed; ServiceError when the customer no longer exists.
+        With `credit`, payments, debts and statements can be taken from it."""
+        dialog = cls(directory, customer_id, parent=parent, credit=credit)
         dialog.exec()
         dialog.deleteLater()
+
+
+def _action(text: str) -> QPushButton:
+    button = QPushButton(text)
+    # Close stays the button Enter and Escape mean.
+    button.setAutoDefault(False)
+    return button
 
 
 def _heading(record: CustomerRecord) -> QWidget:

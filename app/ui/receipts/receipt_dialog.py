@@ -1,10 +1,11 @@
-"""The receipt dialog: preview a sale's receipt, print it or save it as a PDF."""
+"""The receipt dialog: preview a receipt, print it or save it as a PDF."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -40,20 +41,22 @@ DIALOG_HEIGHT = 640  # fits a 1366x768 screen with its task bar
 DIALOG_MIN_WIDTH = 440  # the three buttons side by side
 
 
-class ReceiptDialog(QDialog):
+class ReceiptPreviewDialog(QDialog):
+    """Preview a receipt on the paper chosen, print it or save it as a PDF. Subclasses say what
+    the receipt is and how it is written; the dialog itself is the same for every receipt."""
+
     def __init__(
         self,
-        receipt: Receipt,
+        title: str,
         money_format: CurrencyFormat = DEFAULT_FORMAT,
         parent: QWidget | None = None,
         *,
         pdf_folder: Path | None = None,
     ) -> None:
         super().__init__(parent)
-        self.receipt = receipt
         self._money_format = money_format
-        self._pdf_folder = pdf_folder or _documents_folder()
-        self.setWindowTitle(f"Receipt — sale {receipt.sale_id}")
+        self._pdf_folder = pdf_folder or documents_folder()
+        self.setWindowTitle(title)
 
         self.paper = QComboBox()
         for paper in Paper:
@@ -90,20 +93,44 @@ class ReceiptDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addWidget(self.status)
         layout.addWidget(buttons)
-        self._show_preview()
-        self.print_button.setDefault(True)
-        self.print_button.setFocus()
+
+    # ----- what subclasses say -------------------------------------------------------------
+
+    def receipt_name(self) -> str:
+        """What the receipt is, in a sentence: "receipt of sale 12"."""
+        raise NotImplementedError
+
+    def file_name(self) -> str:
+        """The PDF's suggested file name."""
+        raise NotImplementedError
+
+    def html_for(self, paper: Paper) -> str:
+        raise NotImplementedError
+
+    def save_pdf(self, path: Path, paper: Paper) -> None:
+        raise NotImplementedError
+
+    def print_on(self, printer: QPrinter, paper: Paper) -> None:
+        raise NotImplementedError
+
+    # ----- the dialog ----------------------------------------------------------------------
 
     def chosen_paper(self) -> Paper:
         paper: Paper = self.paper.currentData()
         return paper
 
-    def _show_preview(self) -> None:
+    def present(self) -> None:
+        """Show the first preview, Print ready for Enter; subclasses call it once set up."""
+        self.show_preview()
+        self.print_button.setDefault(True)
+        self.print_button.setFocus()
+
+    def show_preview(self) -> None:
         paper = self.chosen_paper()
         width = round(text_width_mm(paper) / MM_PER_INCH * layout_dpi())
         self.preview.setLineWrapColumnOrWidth(width)
         self.preview.setMinimumWidth(width + PREVIEW_EXTRA_PX)
-        self.preview.setHtml(receipt_html(self.receipt, paper, self._money_format))
+        self.preview.setHtml(self.html_for(paper))
         wanted = max(DIALOG_MIN_WIDTH, width + PREVIEW_EXTRA_PX + DIALOG_EXTRA_PX)
         screen = self.screen().availableGeometry()
         self.resize(
@@ -112,14 +139,14 @@ class ReceiptDialog(QDialog):
 
     def _on_paper_current_index_changed(self, _index: int) -> None:
         self.status.clear()
-        self._show_preview()
+        self.show_preview()
 
     def _on_print_button_clicked(self) -> None:
-        printer = prompts.choose_printer(self, f"Print receipt of sale {self.receipt.sale_id}")
+        printer = prompts.choose_printer(self, f"Print {self.receipt_name()}")
         if printer is None:
             return
         try:
-            print_receipt(self.receipt, printer, self.chosen_paper(), self._money_format)
+            self.print_on(printer, self.chosen_paper())
         except OSError as error:
             prompts.show_error(
                 self,
@@ -132,23 +159,56 @@ class ReceiptDialog(QDialog):
         self.status.setText(f"Sent to {printer.outputFileName() or printer.printerName()}.")
 
     def _on_save_button_clicked(self) -> None:
-        suggested = self._pdf_folder / f"receipt-{self.receipt.sale_id}.pdf"
+        suggested = self._pdf_folder / self.file_name()
         path = prompts.choose_pdf_to_save(self, suggested)
         if path is None:
             return
         try:
-            save_receipt_pdf(self.receipt, path, self.chosen_paper(), self._money_format)
+            self.save_pdf(path, self.chosen_paper())
         except OSError as error:
             prompts.show_error(
                 self,
                 "Receipt not saved",
-                f"The receipt could not be saved as\n{path}\n\n{_reason(error)}.\n\n"
+                f"The receipt could not be saved as\n{path}\n\n{os_error_reason(error)}.\n\n"
                 "Choose another folder or file name and try again.",
                 details=str(error),
             )
             return
         self._pdf_folder = path.parent
         self.status.setText(f"Saved as {path}")
+
+
+class ReceiptDialog(ReceiptPreviewDialog):
+    """A sale's receipt."""
+
+    def __init__(
+        self,
+        receipt: Receipt,
+        money_format: CurrencyFormat = DEFAULT_FORMAT,
+        parent: QWidget | None = None,
+        *,
+        pdf_folder: Path | None = None,
+    ) -> None:
+        super().__init__(
+            f"Receipt — sale {receipt.sale_id}", money_format, parent, pdf_folder=pdf_folder
+        )
+        self.receipt = receipt
+        self.present()
+
+    def receipt_name(self) -> str:
+        return f"receipt of sale {self.receipt.sale_id}"
+
+    def file_name(self) -> str:
+        return f"receipt-{self.receipt.sale_id}.pdf"
+
+    def html_for(self, paper: Paper) -> str:
+        return receipt_html(self.receipt, paper, self._money_format)
+
+    def save_pdf(self, path: Path, paper: Paper) -> None:
+        save_receipt_pdf(self.receipt, path, paper, self._money_format)
+
+    def print_on(self, printer: QPrinter, paper: Paper) -> None:
+        print_receipt(self.receipt, printer, paper, self._money_format)
 
 
 def show_receipt(
@@ -168,11 +228,11 @@ def show_receipt(
     dialog.deleteLater()
 
 
-def _documents_folder() -> Path:
+def documents_folder() -> Path:
     found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
     return Path(found) if found else Path.home()
 
 
-def _reason(error: OSError) -> str:
+def os_error_reason(error: OSError) -> str:
     """What the operator can act on: "Permission denied", "No such file or directory"."""
     return error.strerror or str(error)

@@ -1,4 +1,4 @@
-"""A receipt as a page: its HTML, the QTextDocument for 80 mm roll or A4, PDF and print."""
+"""A receipt as a page (HTML, 80 mm roll or A4, PDF, print) and the pieces documents share."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ class Paper(Enum):
 
 
 @dataclass(frozen=True, slots=True)
-class _PaperSpec:
+class PaperSpec:
     width_mm: float
     height_mm: float | None  # None: a roll, cut where the receipt ends
     margin_mm: float
@@ -76,9 +76,9 @@ class _PaperSpec:
 
 
 # An 80 mm roll prints about 72 mm wide; 9 pt gives some 40 characters a line.
-_PAPERS = {
-    Paper.ROLL_80MM: _PaperSpec(80.0, None, 4.0, 9.0, 12.0, 1),
-    Paper.A4: _PaperSpec(210.0, 297.0, 15.0, 11.0, 16.0, 3),
+PAPERS = {
+    Paper.ROLL_80MM: PaperSpec(80.0, None, 4.0, 9.0, 12.0, 1),
+    Paper.A4: PaperSpec(210.0, 297.0, 15.0, 11.0, 16.0, 3),
 }
 
 
@@ -89,19 +89,19 @@ def receipt_html(
     receipt: Receipt, paper: Paper = Paper.ROLL_80MM, money_format: CurrencyFormat = DEFAULT_FORMAT
 ) -> str:
     """The receipt in the HTML subset QTextDocument reads; every stored text is escaped."""
-    spec = _PAPERS[paper]
+    spec = PAPERS[paper]
 
     def money(minor: int) -> str:
-        return _text(format_money(minor, money_format))
+        return html_text(format_money(minor, money_format))
 
     parts = [
         f'<html><body style="font-size:{spec.font_pt:g}pt;">',
-        _shop_header(receipt.shop, spec),
+        shop_header_html(receipt.shop, spec),
     ]
     parts.append("<hr>")
     parts.append(
-        _two_columns(
-            [(f"{SALE} {receipt.sale_id}", _text(f"{receipt.sold_at:%Y-%m-%d %H:%M}"))], spec
+        two_columns(
+            [(f"{SALE} {receipt.sale_id}", html_text(f"{receipt.sold_at:%Y-%m-%d %H:%M}"))], spec
         )
     )
     parts.append("<hr>")
@@ -112,7 +112,7 @@ def receipt_html(
     if receipt.tendered_minor is not None:
         totals.append((CASH, money(receipt.tendered_minor)))
     totals.append((CHANGE, money(receipt.change_minor)))
-    parts.append(_two_columns(totals, spec))
+    parts.append(two_columns(totals, spec))
     if receipt.customer is not None:
         parts.append("<hr>")
         parts.append(_customer(receipt.customer, spec, money))
@@ -121,35 +121,35 @@ def receipt_html(
         parts.append(_reversals(receipt.reversals, spec, money))
     if receipt.shop.footer:
         parts.append("<hr>")
-        parts.append(f'<p align="center">{_text(receipt.shop.footer)}</p>')
+        parts.append(f'<p align="center">{html_text(receipt.shop.footer)}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def _shop_header(shop: ShopHeader, spec: _PaperSpec) -> str:
+def shop_header_html(shop: ShopHeader, spec: PaperSpec) -> str:
     heading = f'style="font-size:{spec.heading_pt:g}pt; font-weight:bold;"'
-    lines = [f"<span {heading}>{_text(shop.name)}</span>"]
+    lines = [f"<span {heading}>{html_text(shop.name)}</span>"]
     if shop.address:
-        lines.append(_text(shop.address))
+        lines.append(html_text(shop.address))
     if shop.phone:
-        lines.append(f"Tel. {_text(shop.phone)}")
+        lines.append(f"Tel. {html_text(shop.phone)}")
     if shop.tax_number:
-        lines.append(f"Tax no. {_text(shop.tax_number)}")
+        lines.append(f"Tax no. {html_text(shop.tax_number)}")
     return f'<p align="center">{"<br>".join(lines)}</p>'
 
 
-def _items(receipt: Receipt, spec: _PaperSpec, money: _Formatter) -> str:
+def _items(receipt: Receipt, spec: PaperSpec, money: _Formatter) -> str:
     rows = []
     if spec.height_mm is None:
         # A narrow roll: the description on its own line, quantity, price and amount under it.
         for line in receipt.lines:
-            rows.append(f'<tr><td colspan="2">{_text(line.description)}</td></tr>')
+            rows.append(f'<tr><td colspan="2">{html_text(line.description)}</td></tr>')
             rows.append(
                 f"<tr><td {INDENT_NOWRAP}>"
                 f"{_quantity_times_price(line.quantity, money(line.unit_price_minor))}</td>"
-                f"{_amount_cell(money(line.amount_minor))}</tr>"
+                f"{amount_cell(money(line.amount_minor))}</tr>"
             )
-        return _table(rows, spec)
+        return html_table(rows, spec)
     rows.append(
         '<tr><th align="left" width="56%">Item</th>'
         '<th align="right" width="24%">Quantity × price</th>'
@@ -157,17 +157,17 @@ def _items(receipt: Receipt, spec: _PaperSpec, money: _Formatter) -> str:
     )
     for line in receipt.lines:
         rows.append(
-            f"<tr><td>{_text(line.description)}</td>"
-            f"{_amount_cell(_quantity_times_price(line.quantity, money(line.unit_price_minor)))}"
-            f"{_amount_cell(money(line.amount_minor))}</tr>"
+            f"<tr><td>{html_text(line.description)}</td>"
+            f"{amount_cell(_quantity_times_price(line.quantity, money(line.unit_price_minor)))}"
+            f"{amount_cell(money(line.amount_minor))}</tr>"
         )
-    return _table(rows, spec)
+    return html_table(rows, spec)
 
 
-def _customer(customer: CustomerLines, spec: _PaperSpec, money: _Formatter) -> str:
-    named = _text(customer.name)
+def _customer(customer: CustomerLines, spec: PaperSpec, money: _Formatter) -> str:
+    named = html_text(customer.name)
     if customer.number:
-        named += f" ({_text(customer.number)})"
+        named += f" ({html_text(customer.number)})"
     pairs = [
         (PREVIOUS_BALANCE, money(customer.previous_balance_minor)),
         (THIS_SALE_ON_ACCOUNT, money(customer.this_sale_debt_minor)),
@@ -177,13 +177,13 @@ def _customer(customer: CustomerLines, spec: _PaperSpec, money: _Formatter) -> s
         pairs.append((DUE_DATE, f"{customer.due_date:%Y-%m-%d}"))
     # Names and reasons of any length go in paragraphs of their own: a long text spanning both
     # columns of a table makes Qt squeeze the left column and wrap the short labels in it.
-    return _paragraph(f"{CUSTOMER}: {named}", spec) + _two_columns(pairs, spec)
+    return paragraph(f"{CUSTOMER}: {named}", spec) + two_columns(pairs, spec)
 
 
-def _reversals(reversals: tuple[ReversalLine, ...], spec: _PaperSpec, money: _Formatter) -> str:
+def _reversals(reversals: tuple[ReversalLine, ...], spec: PaperSpec, money: _Formatter) -> str:
     parts = []
     for reversal in reversals:
-        title = REVERSAL_TITLES.get(reversal.kind, _text(reversal.kind))
+        title = REVERSAL_TITLES.get(reversal.kind, html_text(reversal.kind))
         pairs = [
             (
                 f"<b>{title}</b> {reversal.reversed_at:%Y-%m-%d %H:%M}",
@@ -192,12 +192,12 @@ def _reversals(reversals: tuple[ReversalLine, ...], spec: _PaperSpec, money: _Fo
         ]
         if reversal.cash_out_minor:
             pairs.append((CASH_PAID_BACK, money(reversal.cash_out_minor)))
-        parts.append(_two_columns(pairs, spec))
-        parts.append(_paragraph(f"Reason: {_text(reversal.reason)}", spec, indent=True))
+        parts.append(two_columns(pairs, spec))
+        parts.append(paragraph(f"Reason: {html_text(reversal.reason)}", spec, indent=True))
     return "".join(parts)
 
 
-def _paragraph(text: str, spec: _PaperSpec, *, indent: bool = False) -> str:
+def paragraph(text: str, spec: PaperSpec, *, indent: bool = False) -> str:
     """A line of text as wide as the page (already escaped), spaced like a table row."""
     # Qt takes no padding on a paragraph: margins line it up with the cells' text instead.
     left = 12 if indent else spec.cell_padding
@@ -206,14 +206,14 @@ def _paragraph(text: str, spec: _PaperSpec, *, indent: bool = False) -> str:
     return f'<p style="{style}">{text}</p>'
 
 
-def _two_columns(pairs: list[tuple[str, str]], spec: _PaperSpec) -> str:
+def two_columns(pairs: list[tuple[str, str]], spec: PaperSpec) -> str:
     """Label on the left, value on the right; both already escaped."""
-    return _table(
-        [f"<tr><td>{label}</td>{_amount_cell(value)}</tr>" for label, value in pairs], spec
+    return html_table(
+        [f"<tr><td>{label}</td>{amount_cell(value)}</tr>" for label, value in pairs], spec
     )
 
 
-def _table(rows: list[str], spec: _PaperSpec) -> str:
+def html_table(rows: list[str], spec: PaperSpec) -> str:
     # Every table spans the full width, so the amounts of all of them share one right edge.
     return (
         f'<table width="100%" cellspacing="0" cellpadding="{spec.cell_padding}">'
@@ -222,7 +222,7 @@ def _table(rows: list[str], spec: _PaperSpec) -> str:
     )
 
 
-def _amount_cell(value: str) -> str:
+def amount_cell(value: str) -> str:
     return f'<td align="right" style="white-space:nowrap;">{value}</td>'
 
 
@@ -230,7 +230,7 @@ def _quantity_times_price(quantity: int, price: str) -> str:
     return f"{quantity} × {price}"
 
 
-def _text(value: str) -> str:
+def html_text(value: str) -> str:
     return escape(value).replace("\n", "<br>")
 
 
@@ -242,11 +242,16 @@ def receipt_document(
 ) -> QTextDocument:
     """The receipt laid out on one page of `paper`: 80 mm wide and as long as the receipt for
     a roll, A4 otherwise. Units are the document's own pixels (`layout_dpi()` to the inch)."""
-    spec = _PAPERS[paper]
+    return html_document(receipt_html(receipt, paper, money_format), paper)
+
+
+def html_document(html: str, paper: Paper) -> QTextDocument:
+    """`html` laid out on `paper` as `receipt_document` does; an A4 text runs on over pages."""
+    spec = PAPERS[paper]
     dpi = layout_dpi()
     document = QTextDocument()
-    document.setDocumentMargin(0)  # the page's margins frame the receipt
-    document.setHtml(receipt_html(receipt, paper, money_format))
+    document.setDocumentMargin(0)  # the page's margins frame the text
+    document.setHtml(html)
     width = _pixels(spec.text_width_mm, dpi)
     document.setTextWidth(width)
     if spec.height_mm is None:
@@ -261,8 +266,8 @@ def receipt_document(
 
 
 def page_layout(document: QTextDocument, paper: Paper) -> QPageLayout:
-    """The sheet `document` (from `receipt_document`) is printed on, margins included."""
-    spec = _PAPERS[paper]
+    """The sheet `document` (from `html_document`) is printed on, margins included."""
+    spec = PAPERS[paper]
     margins = QMarginsF(spec.margin_mm, spec.margin_mm, spec.margin_mm, spec.margin_mm)
     if spec.height_mm is None:
         length_mm = document.pageSize().height() / layout_dpi() * MM_PER_INCH
@@ -279,7 +284,7 @@ def page_layout(document: QTextDocument, paper: Paper) -> QPageLayout:
 
 def text_width_mm(paper: Paper) -> float:
     """How wide the receipt's text runs on `paper`, inside its margins."""
-    return _PAPERS[paper].text_width_mm
+    return PAPERS[paper].text_width_mm
 
 
 def layout_dpi() -> float:
@@ -296,7 +301,13 @@ def save_receipt_pdf(
     paper: Paper = Paper.ROLL_80MM,
     money_format: CurrencyFormat = DEFAULT_FORMAT,
 ) -> None:
-    """Write the receipt to `path` as a PDF, whole or not at all.
+    """Write the receipt to `path` as a PDF, whole or not at all (see `save_html_pdf`)."""
+    html = receipt_html(receipt, paper, money_format)
+    save_html_pdf(html, path, paper, title=f"Receipt {receipt.sale_id}")
+
+
+def save_html_pdf(html: str, path: Path, paper: Paper, *, title: str) -> None:
+    """Write `html` laid out on `paper` to `path` as a PDF, whole or not at all.
 
     The PDF is written next to `path` under a temporary name and moved over it only once
     complete, so a failure never leaves half a PDF nor spoils a file already there. Raises
@@ -311,7 +322,7 @@ def save_receipt_pdf(
     except OSError as error:
         raise type(error)(error.errno, error.strerror, str(path)) from error
     try:
-        _write_pdf(receipt, partial, paper, money_format)
+        _write_pdf(html, partial, paper, title)
         with partial.open("rb+") as written:
             if not _is_whole_pdf(written.read()):
                 raise OSError(
@@ -323,11 +334,11 @@ def save_receipt_pdf(
         partial.unlink(missing_ok=True)
 
 
-def _write_pdf(receipt: Receipt, path: Path, paper: Paper, money_format: CurrencyFormat) -> None:
+def _write_pdf(html: str, path: Path, paper: Paper, title: str) -> None:
     writer = QPdfWriter(str(path))
     writer.setCreator("Dukan")
-    writer.setTitle(f"Receipt {receipt.sale_id}")
-    _print_on(writer, receipt, paper, money_format)
+    writer.setTitle(title)
+    _print_on(writer, html, paper)
     # The file is finished when the painter ends inside print_(); the writer goes with this frame.
 
 
@@ -342,17 +353,21 @@ def print_receipt(
     money_format: CurrencyFormat = DEFAULT_FORMAT,
 ) -> None:
     """Print on `printer` (from the print dialog); OSError when the printer reports a failure."""
-    printer.setDocName(f"Receipt {receipt.sale_id}")
-    _print_on(printer, receipt, paper, money_format)
+    html = receipt_html(receipt, paper, money_format)
+    print_html(html, printer, paper, title=f"Receipt {receipt.sale_id}")
+
+
+def print_html(html: str, printer: QPrinter, paper: Paper, *, title: str) -> None:
+    """Print `html` laid out on `paper`; OSError when the printer reports a failure."""
+    printer.setDocName(title)
+    _print_on(printer, html, paper)
     if printer.printerState() == QPrinter.PrinterState.Error:
         name = printer.printerName() or printer.outputFileName() or "The printer"
-        raise OSError(errno.EIO, "The receipt could not be printed", name)
+        raise OSError(errno.EIO, f"{title} could not be printed", name)
 
 
-def _print_on(
-    device: QPagedPaintDevice, receipt: Receipt, paper: Paper, money_format: CurrencyFormat
-) -> None:
-    document = receipt_document(receipt, paper, money_format)
+def _print_on(device: QPagedPaintDevice, html: str, paper: Paper) -> None:
+    document = html_document(html, paper)
     if not device.setPageLayout(page_layout(document, paper)):
         # A driver may not take a custom roll length; the receipt then flows onto its paper.
         log.warning("The printer refused the %s page; printing on its own paper", paper.value)
