@@ -21,6 +21,10 @@ ALTER TABLE payment_history ADD COLUMN receipt_id INTEGER
 CREATE INDEX idx_payment_history_receipt ON payment_history(receipt_id)
 WHERE receipt_id IS NOT NULL;
 
+-- What is paid on a debt, read from the index alone: the debtors' ageing, the totals line and
+-- the payment preview add up a debt's payments without visiting the table.
+CREATE INDEX idx_payment_history_debt_amount ON payment_history(debt_id, amount);
+
 -- A whole payment_history row is reversed at most once; its amount, debt and customer are
 -- the payment's own, read through payment_id.
 CREATE TABLE payment_reversals (

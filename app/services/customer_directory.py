@@ -149,6 +149,11 @@ def stored_fields(customer: Customer) -> CustomerFields:
     )
 
 
+def key_starts_with(prefix: str) -> Any:
+    """Search keys beginning with `prefix`, as a range an index can walk."""
+    return (CustomerSearchKey.key >= prefix) & (CustomerSearchKey.key < prefix + _AFTER_EVERY_KEY)
+
+
 class CustomerDirectory:
     def __init__(self, today: Callable[[], date] = date.today) -> None:
         self._today = today
@@ -173,9 +178,7 @@ class CustomerDirectory:
     def _ids_by_prefix(self, prefix: str, limit: int, include_archived: bool) -> list[int]:
         """Distinct customers in key order. One customer may match by several keys, so rows
         are read in batches until `limit` distinct ones are found or the range ends."""
-        matching = (CustomerSearchKey.key >= prefix) & (
-            CustomerSearchKey.key < prefix + _AFTER_EVERY_KEY
-        )
+        matching = key_starts_with(prefix)
         if not include_archived:
             matching &= ~Customer.is_deleted
         found: dict[int, None] = {}
@@ -393,9 +396,7 @@ class CustomerDirectory:
             return {}
         matching = None
         for start in starts:
-            condition = (CustomerSearchKey.key >= start) & (
-                CustomerSearchKey.key < start + _AFTER_EVERY_KEY
-            )
+            condition = key_starts_with(start)
             matching = condition if matching is None else matching | condition
         rows = (
             Customer.select(Customer.id, Customer.name_key, Customer.customer_number, Customer.name)

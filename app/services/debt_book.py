@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
+from functools import lru_cache
+from typing import Any
 
-from app.domain.ageing import Ageing
+from peewee import JOIN, fn
+
+from app.db.database import database_proxy
+from app.db.tables import (
+    Customer,
+    CustomerBalance,
+    CustomerSearchKey,
+    Debt,
+    OpenDebt,
+    Reminder,
+)
+from app.domain.ageing import Ageing, age, days_overdue
+from app.domain.customer_search import query_prefixes
+from app.services.customer_directory import CustomerDirectory, key_starts_with
+from app.services.debtors import placeholder_id
+
+PAGE_SIZE = 100
+DEBTS_PAGE_SIZE = 200
+# Search keys in a prefix's range past which a page is found by walking the debtors in order
+# (see _found_by): about one customer in twenty matches, so a page comes within 2,000 debtors.
+COMMON_SEARCH_KEYS = 5_000
 
 
 class DebtorSort(Enum):
@@ -70,9 +93,28 @@ class DebtListRow:
     status: str  # open, paid
 
 
+@dataclass(frozen=True, slots=True)
+class _DebtorCursor:
+    """Where the next page starts: the last row's sort value and customer (keyset paging, so
+    page 300 costs what page 1 does). `dated` is False once an oldest-due listing has reached
+    the debtors without a due date, who come last in customer order."""
+
+    sort: DebtorSort
+    filter: DebtorFilter
+    search: str
+    dated: bool
+    value: Any  # outstanding (int) or oldest due (ISO text); None past the dated debtors
+    customer_id: int
+
+
+_NO_AGEING = Ageing((0, 0, 0, 0), 0)
+
+
 class DebtBook:
     def __init__(self, today: Callable[[], date] = date.today) -> None:
         self._today = today
+
+    # ----- debtors -----------------------------------------------------------------------
 
     def debtors(
         self,
@@ -81,14 +123,109 @@ class DebtBook:
         filter: DebtorFilter = DebtorFilter.OWING,
         search: str = "",
         cursor: object | None = None,
-        limit: int = 100,
+        limit: int = PAGE_SIZE,
     ) -> DebtorPage:
-        raise NotImplementedError  # Helper B
+        """One page of the customers who owe, in `sort` order, starting after `cursor`."""
+        after = _checked_cursor(cursor, sort, filter, search)
+        today = self._today()
+        matching = _matching(filter, search, today, paging=True)
+        balance, owner = CustomerBalance.outstanding, CustomerBalance.customer
+        query = (
+            CustomerBalance.select(
+                owner,
+                Customer.customer_number,
+                Customer.name,
+                Customer.phone,
+                balance,
+                CustomerBalance.oldest_due,
+            )
+            .join(Customer, on=Customer.id == owner)
+            .where(matching)
+        )
+        wanted = limit + 1  # one more than shown says whether there is a next page
+        if sort is DebtorSort.OUTSTANDING:
+            keys = _largest_first(query, after, wanted)
+        else:
+            keys = _oldest_due_first(query, after, wanted, undated=filter is DebtorFilter.OWING)
+        more = len(keys) > limit
+        keys = keys[:limit]
+        rows = self._rows(keys, today)
+        if not more or not keys:
+            return DebtorPage(rows, None)
+        last = keys[-1]
+        value = last[4] if sort is DebtorSort.OUTSTANDING else last[5]
+        dated = sort is DebtorSort.OUTSTANDING or value is not None
+        return DebtorPage(rows, _DebtorCursor(sort, filter, search, dated, value, last[0]))
+
+    def _rows(self, keys: list[tuple[Any, ...]], today: date) -> tuple[DebtorRow, ...]:
+        """Rows with ageing from the page's open debts and the last reminder: two queries for
+        the whole page, whatever its length."""
+        if not keys:
+            return ()
+        ids = [key[0] for key in keys]
+        debts_sql, reminders_sql = _page_reads(len(ids))
+        owed: dict[int, list[tuple[date | None, int]]] = defaultdict(list)
+        for customer_id, due_text, outstanding in database_proxy.execute_sql(debts_sql, ids):
+            owed[customer_id].append((_day(due_text), outstanding))
+        reminded = dict(database_proxy.execute_sql(reminders_sql, ids).fetchall())
+        rows = []
+        for customer_id, number, name, phone, outstanding, oldest_due in keys:
+            ageing = age(owed[customer_id], today) if customer_id in owed else _NO_AGEING
+            last_reminded = reminded.get(customer_id)
+            rows.append(
+                DebtorRow(
+                    customer_id=customer_id,
+                    number=number or "",
+                    name=name,
+                    phone=phone,
+                    outstanding_minor=outstanding,
+                    oldest_due=_day(oldest_due),
+                    overdue_minor=ageing.overdue_minor,
+                    ageing=ageing,
+                    last_reminded_at=None if last_reminded is None else _moment(last_reminded),
+                )
+            )
+        return tuple(rows)
 
     def totals(
         self, *, filter: DebtorFilter = DebtorFilter.OWING, search: str = ""
     ) -> DebtorTotals:
-        raise NotImplementedError  # Helper B
+        """Debtors, outstanding, overdue and ageing over every debtor the filter and search
+        match, not only the page shown. Reads every open debt of theirs, summed by due date
+        in SQL so Python ages a few thousand dates, not every debt."""
+        today = self._today()
+        matching = _matching(filter, search, today)
+        counted = CustomerBalance.select(
+            fn.COUNT(CustomerBalance.customer),
+            fn.COALESCE(fn.SUM(CustomerBalance.outstanding), 0),
+        ).where(matching)
+        debtors, outstanding = _raw(counted)[0]
+        by_due_date = OpenDebt.select(OpenDebt.due_date, fn.SUM(OpenDebt.outstanding))
+        if filter is DebtorFilter.OWING and not search.strip():
+            # Whoever has an open debt owes (each debt's outstanding is above 0, which `check`
+            # verifies), so every open debt but the placeholder's counts: no join needed.
+            placeholder = placeholder_id()
+            by_due_date = by_due_date.where(
+                OpenDebt.customer_id != (-1 if placeholder is None else placeholder)
+            )
+        elif not search.strip():
+            # The overdue are most debtors: joined, each debt finds its balance row by key
+            # (80 ms on the 100,000-customer file) quicker than `customer_id IN (…)` (91 ms).
+            by_due_date = by_due_date.join(
+                CustomerBalance, on=CustomerBalance.customer == OpenDebt.customer_id
+            ).where(matching)
+        else:
+            # A search is a few debtors: their list first, then only their debts.
+            by_due_date = by_due_date.where(
+                OpenDebt.customer_id.in_(
+                    CustomerBalance.select(CustomerBalance.customer).where(matching)
+                )
+            )
+        by_due_date = by_due_date.group_by(OpenDebt.due_date)
+        ageing = age(((_day(due), int(owed)) for due, owed in _raw(by_due_date)), today)
+        return DebtorTotals(int(debtors), int(outstanding), ageing.overdue_minor, ageing)
+
+    # ----- debts ---------------------------------------------------------------------------
 
     def debts(
         self,
@@ -96,11 +233,228 @@ class DebtBook:
         customer_id: int | None = None,
         status: DebtStatus = DebtStatus.OPEN,
         offset: int = 0,
-        limit: int = 200,
+        limit: int = DEBTS_PAGE_SIZE,
     ) -> list[DebtListRow]:
-        raise NotImplementedError  # Helper B
+        """Debts by due date (undated last), then when they were made; what is paid comes
+        from the `open_debts` view, so it counts what still counts (reversed payments aside).
+
+        Two statements: the page's ids in order from the debts alone, then their rows. In one,
+        SQLite works out what was paid on every matching debt before sorting (70 ms for the
+        first page of 41,000 open debts, against 10 ms)."""
+        today = self._today()
+        in_order = (
+            Debt.select(Debt.id)
+            .where(_debts_matching(customer_id, status, today))
+            .order_by(Debt.due_date.is_null(), Debt.due_date, Debt.created_at, Debt.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        ids = [row[0] for row in _raw(in_order)]
+        if not ids:
+            return []
+        details = (
+            Debt.select(
+                Debt.id,
+                Debt.customer,
+                Customer.customer_number,
+                Customer.name,
+                Debt.sale,
+                Debt.created_at,
+                Debt.amount,
+                OpenDebt.paid,  # NULL for a debt that is paid off
+                Debt.due_date,
+                Debt.status,
+            )
+            .join(Customer, on=Customer.id == Debt.customer)
+            .join(OpenDebt, JOIN.LEFT_OUTER, on=OpenDebt.debt_id == Debt.id)
+            .where(Debt.id.in_(ids))
+        )
+        found = {row[0]: row for row in _raw(details)}
+        return [_debt_row(found[debt_id], today) for debt_id in ids]
 
     def count_debts(
         self, *, customer_id: int | None = None, status: DebtStatus = DebtStatus.OPEN
     ) -> int:
-        raise NotImplementedError  # Helper B
+        today = self._today()
+        return int(Debt.select().where(_debts_matching(customer_id, status, today)).count())
+
+
+def _debt_row(row: tuple[Any, ...], today: date) -> DebtListRow:
+    debt_id, owner, number, name, sale_id, created_at, amount, paid, due_text, status = row
+    due_date = _day(due_text)
+    is_open = status == "open" and paid is not None
+    return DebtListRow(
+        debt_id=debt_id,
+        customer_id=owner,
+        customer_number=number or "",
+        customer_name=name,
+        sale_id=sale_id,
+        created_at=_moment(created_at),
+        amount_minor=amount,
+        paid_minor=paid if is_open else amount,
+        outstanding_minor=amount - paid if is_open else 0,
+        due_date=due_date,
+        days_overdue=days_overdue(due_date, today) if is_open else 0,
+        status=status,
+    )
+
+
+def _matching(filter: DebtorFilter, search: str, today: date, *, paging: bool = False) -> Any:
+    """The customer_balances rows a filter and search select: owing, never the placeholder."""
+    owner = CustomerBalance.customer
+    matching = CustomerBalance.outstanding > 0
+    placeholder = placeholder_id()
+    if placeholder is not None:
+        matching &= owner != placeholder
+    if filter is DebtorFilter.OVERDUE:
+        matching &= CustomerBalance.oldest_due < today
+    if search.strip():
+        matching &= _found_by(search, paging=paging)
+    return matching
+
+
+def _found_by(search: str, *, paging: bool) -> Any:
+    """What the customer directory finds for `search`: a name, a word of it, phone digits or
+    a number starting with it, or a merged customer's exact number (its survivor).
+
+    A page of a search that thousands of customers match (the first letter or two typed)
+    walks the debtors in the page's order and tests each one's keys: it fills a page after a
+    few hundred debtors (0.6 ms for "m"), where listing every match first took 13 ms. A rarer
+    search lists its matches (0.1 ms), as walking all 23,000 debtors to find none takes 30 ms.
+    """
+    owner = CustomerBalance.customer
+    prefixes = query_prefixes(search)
+    found: Any = owner.in_([])
+    if prefixes:
+        condition = key_starts_with(prefixes[0])
+        for prefix in prefixes[1:]:
+            condition |= key_starts_with(prefix)
+        keys = CustomerSearchKey.select(CustomerSearchKey.customer).where(condition)
+        if paging and keys.limit(COMMON_SEARCH_KEYS).count() >= COMMON_SEARCH_KEYS:
+            found = fn.EXISTS(keys.where(CustomerSearchKey.customer == owner))
+        else:
+            found = owner.in_(keys)
+    resolved = CustomerDirectory().resolve_number(search)
+    if resolved is not None:
+        found |= owner == resolved
+    return found
+
+
+def _debts_matching(customer_id: int | None, status: DebtStatus, today: date) -> Any:
+    """Debts of a status, of one customer or of everyone but the legacy placeholder (whose
+    debts the assignment queue lists)."""
+    if customer_id is not None:
+        matching = Debt.customer == customer_id
+    else:
+        placeholder = placeholder_id()
+        matching = Debt.customer != (-1 if placeholder is None else placeholder)
+    if status is DebtStatus.OPEN:
+        matching &= Debt.status == "open"
+    elif status is DebtStatus.OVERDUE:
+        matching &= (Debt.status == "open") & (Debt.due_date < today)
+    elif status is DebtStatus.PAID:
+        matching &= Debt.status == "paid"
+    return matching
+
+
+@lru_cache(maxsize=8)
+def _page_reads(count: int) -> tuple[str, str]:
+    """The text of a page's two reads for `count` customers, their ids its only parameters:
+    the open debts (for ageing) and the latest reminder of each. Peewee builds it once per
+    page length; binding 2 × 100 ids through its query builder on every page took 1 ms, as
+    long as SQLite takes to run both."""
+    ids = list(range(count))
+    # CROSS JOIN keeps the page's customers outside, so each one's debts are read through a
+    # customer index. Asked for the view's rows `WHERE customer_id IN (…)`, SQLite (no
+    # sqlite_stat1) picks idx_debts_status instead and walks every open debt: 11 ms against
+    # 1 ms for a page of 100 on the 100,000-customer file.
+    debts = (
+        CustomerBalance.select(OpenDebt.customer_id, OpenDebt.due_date, OpenDebt.outstanding)
+        .join(OpenDebt, JOIN.CROSS)
+        .where(
+            CustomerBalance.customer.in_(ids) & (OpenDebt.customer_id == CustomerBalance.customer)
+        )
+    )
+    reminders = (
+        Reminder.select(Reminder.customer, fn.MAX(Reminder.reminded_at))
+        .where(Reminder.customer.in_(ids))
+        .group_by(Reminder.customer)
+    )
+    debts_sql, debts_params = debts.sql()
+    reminders_sql, reminders_params = reminders.sql()
+    if debts_params != ids or reminders_params != ids:
+        raise AssertionError("a page's reads must take the page's ids and nothing else")
+    return debts_sql, reminders_sql
+
+
+def _largest_first(query: Any, after: _DebtorCursor | None, wanted: int) -> list[tuple[Any, ...]]:
+    """Keys by outstanding, largest first, on idx_customer_balances_outstanding read backwards."""
+    balance, owner = CustomerBalance.outstanding, CustomerBalance.customer
+    query = query.order_by(balance.desc(), owner.desc())
+    if after is None:
+        return _raw(query.limit(wanted))
+    return _continued(
+        query, (balance == after.value) & (owner < after.customer_id), balance < after.value, wanted
+    )
+
+
+def _oldest_due_first(
+    query: Any, after: _DebtorCursor | None, wanted: int, *, undated: bool
+) -> list[tuple[Any, ...]]:
+    """Keys by oldest due date from the partial index of 029 (it holds only the dated), then,
+    when `undated` are wanted and the dated run out, those without one in customer order."""
+    due, owner = CustomerBalance.oldest_due, CustomerBalance.customer
+    keys: list[tuple[Any, ...]] = []
+    if after is None or after.dated:
+        in_order = query.where(due.is_null(False)).order_by(due, owner)
+        if after is None:
+            keys = _raw(in_order.limit(wanted))
+        else:
+            keys = _continued(
+                in_order,
+                (due == after.value) & (owner > after.customer_id),
+                due > after.value,
+                wanted,
+            )
+    if len(keys) < wanted and undated:
+        without = query.where(due.is_null()).order_by(owner)
+        if after is not None and not after.dated:
+            without = without.where(owner > after.customer_id)
+        keys += _raw(without.limit(wanted - len(keys)))
+    return keys
+
+
+def _checked_cursor(
+    cursor: object | None, sort: DebtorSort, filter: DebtorFilter, search: str
+) -> _DebtorCursor | None:
+    if cursor is None:
+        return None
+    if not isinstance(cursor, _DebtorCursor):
+        raise TypeError("a debtors cursor comes from a DebtorPage")
+    if (cursor.sort, cursor.filter, cursor.search) != (sort, filter, search):
+        raise ValueError("a cursor continues the listing it was made in")
+    return cursor
+
+
+def _continued(query: Any, rest_of_tie: Any, beyond: Any, wanted: int) -> list[tuple[Any, ...]]:
+    """The rows after a cursor: the rest of its tie, then those past it. Two range scans, as
+    CustomerDirectory does: SQLite 3.40 seeks a row-value comparison by its first half only."""
+    keys = _raw(query.where(rest_of_tie).limit(wanted))
+    if len(keys) < wanted:
+        keys += _raw(query.where(beyond).limit(wanted - len(keys)))
+    return keys
+
+
+def _raw(query: Any) -> list[tuple[Any, ...]]:
+    """Rows as SQLite gives them; dates are parsed below with fromisoformat, far quicker than
+    the strptime of peewee's fields."""
+    rows: list[tuple[Any, ...]] = database_proxy.execute(query).fetchall()
+    return rows
+
+
+def _day(stored: str | None) -> date | None:
+    return None if stored is None else date.fromisoformat(stored[:10])
+
+
+def _moment(stored: str) -> datetime:
+    return datetime.fromisoformat(stored[:19])
