@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-)
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.names import name_key
@@ -26,8 +20,8 @@ from app.services.customer_directory import (
     PageCursor,
 )
 from app.ui.formatting import format_money
+from app.ui.widgets.paged_table_model import AnyIndex, PagedTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -59,10 +53,11 @@ SORTS = {
     Column.NAME: (CustomerSort.NAME, Qt.SortOrder.AscendingOrder),
     Column.BALANCE: (CustomerSort.BALANCE, Qt.SortOrder.DescendingOrder),
 }
+HEADER_TIPS = {column: f"Click to sort by {HEADERS[column].lower()}" for column in SORTS}
 MONEY_COLUMNS = frozenset({Column.BALANCE, Column.OVERDUE})
 
 
-class CustomerTableModel(QAbstractTableModel):
+class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
     """Browsing pages the directory in SQL, one page per `fetchMore`; searching shows the
     service's matches. Sorting re-queries in the chosen order; nothing here ever holds more
     rows than the operator has scrolled to."""
@@ -74,10 +69,11 @@ class CustomerTableModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            Column, HEADERS, right_aligned=MONEY_COLUMNS, header_tips=HEADER_TIPS, parent=parent
+        )
         self._directory = directory
         self._page_size = page_size
-        self._rows: list[CustomerRow] = []
         self._next: PageCursor | None = None
         self._sort = CustomerSort.NAME
         self._search = ""
@@ -124,14 +120,8 @@ class CustomerTableModel(QAbstractTableModel):
         """Read again after the books changed, keeping as many rows as were scrolled to."""
         self._reset(max(self._page_size, len(self._rows)))
 
-    def row_at(self, row: int) -> CustomerRow:
-        return self._rows[row]
-
     def row_of(self, customer_id: int) -> int | None:
-        for row, customer in enumerate(self._rows):
-            if customer.id == customer_id:
-                return row
-        return None
+        return self._row_where(lambda customer: customer.id == customer_id)
 
     def _reset(self, limit: int) -> None:
         self.beginResetModel()
@@ -151,20 +141,12 @@ class CustomerTableModel(QAbstractTableModel):
         )
         self._rows, self._next = list(page.rows), page.next
 
-    # ----- QAbstractTableModel ---------------------------------------------------------------
+    # ----- PagedTableModel -------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+    def _has_more(self) -> bool:
+        return self._next is not None
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Column)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and self._next is not None
-
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
+    def _next_page(self) -> Sequence[CustomerRow]:
         page = self._directory.page(
             sort=self._sort,
             after=self._next,
@@ -172,36 +154,19 @@ class CustomerTableModel(QAbstractTableModel):
             include_archived=self._include_archived,
         )
         self._next = page.next
-        if not page.rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-        self._rows.extend(page.rows)
-        self.endInsertRows()
+        return page.rows
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in MONEY_COLUMNS else LEFT
-        if role == Qt.ItemDataRole.ToolTipRole and column in SORTS:
-            return f"Click to sort by {HEADERS[column].lower()}"
-        return None
+    # ----- QAbstractTableModel ---------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        cell = self._cell(index)
+        if cell is None:
             return None
-        customer = self._rows[index.row()]
-        column = Column(index.column())
+        customer, column = cell
         if role == Qt.ItemDataRole.DisplayRole:
             return _text(customer, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in MONEY_COLUMNS else LEFT
+            return self._alignment(column)
         if role == CUSTOMER_ID_ROLE:
             return customer.id
         return self._look(customer, column, role)

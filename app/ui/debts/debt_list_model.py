@@ -6,14 +6,14 @@ from collections.abc import Callable
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.services.debt_book import DebtBook, DebtListRow, DebtStatus
 from app.ui.formatting import format_money
+from app.ui.widgets.paged_table_model import AnyIndex, PagedTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 DEBT_ID_ROLE = Qt.ItemDataRole.UserRole
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -50,7 +50,7 @@ RIGHT_COLUMNS = frozenset(
 )
 
 
-class DebtListModel(QAbstractTableModel):
+class DebtListModel(PagedTableModel[DebtListRow, Column]):
     """The debts of one customer or of all, in one status; one page per `fetchMore`."""
 
     def __init__(
@@ -61,11 +61,10 @@ class DebtListModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
         self._book = book
         self._format = money_format
         self._page_size = page_size
-        self._rows: list[DebtListRow] = []
         self._more = False
         self._customer_id: int | None = None
         self._status = DebtStatus.OPEN
@@ -93,14 +92,8 @@ class DebtListModel(QAbstractTableModel):
         """All the debts the filter matches, loaded or not."""
         return self._book.count_debts(customer_id=self._customer_id, status=self._status)
 
-    def row_at(self, row: int) -> DebtListRow:
-        return self._rows[row]
-
     def row_of(self, debt_id: int) -> int | None:
-        for row, debt in enumerate(self._rows):
-            if debt.debt_id == debt_id:
-                return row
-        return None
+        return self._row_where(lambda debt: debt.debt_id == debt_id)
 
     def _page(self, offset: int, limit: int) -> list[DebtListRow]:
         return self._book.debts(
@@ -114,46 +107,23 @@ class DebtListModel(QAbstractTableModel):
         self._rows, self._more = rows, len(rows) == limit
         self.endResetModel()
 
-    # ----- QAbstractTableModel ---------------------------------------------------------------
+    # ----- PagedTableModel -------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+    def _has_more(self) -> bool:
+        return self._more
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Column)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
+    def _next_page(self) -> list[DebtListRow]:
         rows = self._page(len(self._rows), self._page_size)
         self._more = len(rows) == self._page_size
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        return rows
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in RIGHT_COLUMNS else LEFT
-        return None
+    # ----- QAbstractTableModel ---------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        cell = self._cell(index)
+        if cell is None:
             return None
-        debt = self._rows[index.row()]
-        column = Column(index.column())
+        debt, column = cell
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(debt, column)
         if role == DEBT_ID_ROLE:

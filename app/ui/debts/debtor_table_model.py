@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from app.domain.ageing import BUCKETS
@@ -15,8 +15,8 @@ from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.domain.phone import readable_phone
 from app.services.debt_book import DebtBook, DebtorFilter, DebtorRow, DebtorSort
 from app.ui.formatting import format_money
+from app.ui.widgets.paged_table_model import AnyIndex, PagedTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 CUSTOMER_ID_ROLE = Qt.ItemDataRole.UserRole
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
@@ -67,7 +67,7 @@ SORTS = {
 MONEY_COLUMNS = frozenset({Column.OUTSTANDING, Column.OVERDUE, *BUCKET_COLUMNS})
 
 
-class DebtorTableModel(QAbstractTableModel):
+class DebtorTableModel(PagedTableModel[DebtorRow, Column]):
     """One row per customer who owes; sorting, filtering and searching re-query the book,
     and scrolling to the end fetches the next page."""
 
@@ -79,11 +79,12 @@ class DebtorTableModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(
+            Column, HEADERS, right_aligned=MONEY_COLUMNS, header_tips=HEADER_TIPS, parent=parent
+        )
         self._book = book
         self._format = money_format
         self._page_size = page_size
-        self._rows: list[DebtorRow] = []
         self._next: object | None = None
         self._sort = DebtorSort.OLDEST_DUE
         self._filter = DebtorFilter.OWING
@@ -130,14 +131,8 @@ class DebtorTableModel(QAbstractTableModel):
         """Read again after the books changed, keeping as many rows as were scrolled to."""
         self._reset(max(self._page_size, len(self._rows)))
 
-    def row_at(self, row: int) -> DebtorRow:
-        return self._rows[row]
-
     def row_of(self, customer_id: int) -> int | None:
-        for row, debtor in enumerate(self._rows):
-            if debtor.customer_id == customer_id:
-                return row
-        return None
+        return self._row_where(lambda debtor: debtor.customer_id == customer_id)
 
     def _reset(self, limit: int) -> None:
         # Read first: when the book refuses, the rows shown stay as they were.
@@ -148,20 +143,12 @@ class DebtorTableModel(QAbstractTableModel):
         self._rows, self._next = list(page.rows), page.next_cursor
         self.endResetModel()
 
-    # ----- QAbstractTableModel ---------------------------------------------------------------
+    # ----- PagedTableModel -------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+    def _has_more(self) -> bool:
+        return self._next is not None
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Column)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and self._next is not None
-
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
+    def _next_page(self) -> Sequence[DebtorRow]:
         page = self._book.debtors(
             sort=self._sort,
             filter=self._filter,
@@ -170,32 +157,15 @@ class DebtorTableModel(QAbstractTableModel):
             limit=self._page_size,
         )
         self._next = page.next_cursor
-        if not page.rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-        self._rows.extend(page.rows)
-        self.endInsertRows()
+        return page.rows
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in MONEY_COLUMNS else LEFT
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return HEADER_TIPS.get(column)
-        return None
+    # ----- QAbstractTableModel ---------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        cell = self._cell(index)
+        if cell is None:
             return None
-        debtor = self._rows[index.row()]
-        column = Column(index.column())
+        debtor, column = cell
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(debtor, column)
         if role == CUSTOMER_ID_ROLE:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.services.legacy_queue import PAGE_SIZE, LegacyQueue, UnassignedDebt
 from app.ui.formatting import format_money
+from app.ui.widgets.paged_table_model import AnyIndex, PagedTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 NOT_TYPED = "(not typed)"
@@ -41,7 +41,7 @@ HEADERS = {
 RIGHT_COLUMNS = frozenset({Column.SALE, Column.AMOUNT, Column.OUTSTANDING})
 
 
-class UnassignedModel(QAbstractTableModel):
+class UnassignedModel(PagedTableModel[UnassignedDebt, Column]):
     """The placeholder's debts, open ones first, with what the cashier typed; paged."""
 
     def __init__(
@@ -52,11 +52,10 @@ class UnassignedModel(QAbstractTableModel):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
         self._queue = queue
         self._format = money_format
         self._page_size = page_size
-        self._rows: list[UnassignedDebt] = []
         self._more = False
         self._italic = QFont()
         self._italic.setItalic(True)
@@ -68,53 +67,26 @@ class UnassignedModel(QAbstractTableModel):
         self._rows, self._more = rows, len(rows) == limit
         self.endResetModel()
 
-    def row_at(self, row: int) -> UnassignedDebt:
-        return self._rows[row]
-
     def row_of(self, debt_id: int) -> int | None:
-        for row, debt in enumerate(self._rows):
-            if debt.debt_id == debt_id:
-                return row
-        return None
+        return self._row_where(lambda debt: debt.debt_id == debt_id)
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+    # ----- PagedTableModel -------------------------------------------------------------------
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Column)
+    def _has_more(self) -> bool:
+        return self._more
 
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and self._more
-
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
+    def _next_page(self) -> list[UnassignedDebt]:
         rows = self._queue.unassigned(offset=len(self._rows), limit=self._page_size)
         self._more = len(rows) == self._page_size
-        if not rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
-        self._rows.extend(rows)
-        self.endInsertRows()
+        return rows
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in RIGHT_COLUMNS else LEFT
-        return None
+    # ----- QAbstractTableModel ---------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        cell = self._cell(index)
+        if cell is None:
             return None
-        debt = self._rows[index.row()]
-        column = Column(index.column())
+        debt, column = cell
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(debt, column)
         if role == Qt.ItemDataRole.FontRole:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from enum import IntEnum
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
@@ -20,11 +20,9 @@ from app.services.sales_history import (
     SalesHistory,
 )
 from app.ui.formatting import format_money
+from app.ui.widgets.paged_table_model import AnyIndex, PagedTableModel
 
-AnyIndex = QModelIndex | QPersistentModelIndex
 SALE_ID_ROLE = Qt.ItemDataRole.UserRole
-RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
 VOIDED_COLOUR = QColor("#767676")
 RETURNED_COLOUR = QColor("#b3261e")
 STATE_TEXT = {"": "", REFUNDED: "Refunded", VOIDED: "Voided"}
@@ -65,7 +63,7 @@ RIGHT_COLUMNS = frozenset(
 )
 
 
-class SalesTableModel(QAbstractTableModel):
+class SalesTableModel(PagedTableModel[SaleRow, Column]):
     """Newest sale first; one page per `fetchMore`, so a year of sales costs only what the
     operator scrolls to."""
 
@@ -79,12 +77,11 @@ class SalesTableModel(QAbstractTableModel):
         money_format: CurrencyFormat = DEFAULT_FORMAT,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
         self._history = history
         self._format = money_format
         self._page_size = page_size
         self._start, self._end = start, end
-        self._rows: list[SaleRow] = []
         self._next: SaleCursor | None = None
         self._voided_font = QFont()
         self._voided_font.setStrikeOut(True)
@@ -106,14 +103,8 @@ class SalesTableModel(QAbstractTableModel):
         """Read again after the books changed, keeping as many rows as were scrolled to."""
         self._reset(max(self._page_size, len(self._rows)))
 
-    def row_at(self, row: int) -> SaleRow:
-        return self._rows[row]
-
     def row_of(self, sale_id: int) -> int | None:
-        for row, sale in enumerate(self._rows):
-            if sale.id == sale_id:
-                return row
-        return None
+        return self._row_where(lambda sale: sale.id == sale_id)
 
     def _reset(self, limit: int) -> None:
         self.beginResetModel()
@@ -124,52 +115,29 @@ class SalesTableModel(QAbstractTableModel):
         page = self._history.page_with_cursor(self._start, self._end, limit=limit)
         self._rows, self._next = list(page.rows), page.next
 
-    # ----- QAbstractTableModel ---------------------------------------------------------------
+    # ----- PagedTableModel -------------------------------------------------------------------
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
+    def _has_more(self) -> bool:
+        return self._next is not None
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(Column)
-
-    def canFetchMore(self, parent: AnyIndex) -> bool:  # noqa: N802
-        return not parent.isValid() and self._next is not None
-
-    def fetchMore(self, parent: AnyIndex) -> None:  # noqa: N802
-        if not self.canFetchMore(parent):
-            return
+    def _next_page(self) -> Sequence[SaleRow]:
         page = self._history.page_with_cursor(
             self._start, self._end, before=self._next, limit=self._page_size
         )
         self._next = page.next
-        if not page.rows:
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
-        self._rows.extend(page.rows)
-        self.endInsertRows()
+        return page.rows
 
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation is not Qt.Orientation.Horizontal or not 0 <= section < len(Column):
-            return None
-        column = Column(section)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[column]
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in RIGHT_COLUMNS else LEFT
-        return None
+    # ----- QAbstractTableModel ---------------------------------------------------------------
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.parent().isValid():
+        cell = self._cell(index)
+        if cell is None:
             return None
-        sale = self._rows[index.row()]
-        column = Column(index.column())
+        sale, column = cell
         if role == Qt.ItemDataRole.DisplayRole:
             return self._text(sale, column)
         if role == Qt.ItemDataRole.TextAlignmentRole:
-            return RIGHT if column in RIGHT_COLUMNS else LEFT
+            return self._alignment(column)
         if role == SALE_ID_ROLE:
             return sale.id
         return self._look(sale, column, role)
