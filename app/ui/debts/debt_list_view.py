@@ -8,18 +8,15 @@ from PySide6.QtCore import (
     QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
-    QStringListModel,
     Qt,
     Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -27,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
-from app.domain.phone import readable_phone
-from app.services.customer_directory import CustomerDirectory, CustomerRow
+from app.services.customer_directory import CustomerDirectory
 from app.services.debt_book import DebtBook, DebtListRow, DebtStatus
 from app.services.errors import ServiceError
 from app.ui import prompts
 from app.ui.dates import buddy_label
 from app.ui.debts.debt_list_model import PAGE_SIZE, Column, DebtListModel
+from app.ui.widgets.customer_search_edit import CustomerSearchEdit
 from app.ui.widgets.list_table import list_table
 
 ALL_CUSTOMERS = "All customers"
@@ -53,19 +50,9 @@ class CustomerFilter(QWidget):
     def __init__(self, directory: CustomerDirectory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._directory = directory
-        self._hits: dict[str, int] = {}
-        self._first_hit: int | None = None
         self.customer_id: int | None = None
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Name, phone or number  (Ctrl+F)")
-        self.search_edit.setClearButtonEnabled(True)
-        self._list = QStringListModel(self)
-        self.completer = QCompleter(self._list, self)
-        # The directory has already chosen and ordered the hits; show them as they come.
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setWidget(self.search_edit)
-        self.completer.setMaxVisibleItems(10)
+        self.search_edit = CustomerSearchEdit(directory, "Name, phone or number  (Ctrl+F)")
         self.chosen_label = QLabel()
         self.all_button = QPushButton("Show a&ll")
         self.all_button.setToolTip("The debts of every customer")
@@ -76,9 +63,7 @@ class CustomerFilter(QWidget):
         layout.addWidget(self.search_edit, 1)
         layout.addWidget(self.chosen_label)
         layout.addWidget(self.all_button)
-        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.completer.activated.connect(self._on_completer_activated)
+        self.search_edit.found.connect(self.choose)
         self.all_button.clicked.connect(self.choose_all)
         self._show(None)
 
@@ -105,32 +90,6 @@ class CustomerFilter(QWidget):
     def _show(self, text: str | None) -> None:
         self.chosen_label.setText(f"<b>{html.escape(text or ALL_CUSTOMERS)}</b>")
         self.all_button.setEnabled(text is not None)
-
-    def _on_search_edit_text_edited(self, text: str) -> None:
-        rows = self._directory.search(text) if text.strip() else []
-        self._hits = {_hit_text(row): row.id for row in rows}
-        self._first_hit = rows[0].id if rows else None
-        self._list.setStringList(list(self._hits))
-        if rows:
-            self.completer.complete()
-        else:
-            self._hide_hits()
-
-    def _hide_hits(self) -> None:
-        popup = self.completer.popup()
-        if popup is not None:
-            popup.hide()
-
-    def _on_search_edit_return_pressed(self) -> None:
-        # Enter takes the best hit, as a search box does.
-        if self._first_hit is not None:
-            self._hide_hits()
-            self.choose(self._first_hit)
-
-    def _on_completer_activated(self, text: str) -> None:
-        customer_id = self._hits.get(text)
-        if customer_id is not None:
-            self.choose(customer_id)
 
 
 class DebtListView(QWidget):
@@ -296,7 +255,3 @@ class DebtListView(QWidget):
     def _on_table_activated(self, index: QModelIndex | QPersistentModelIndex) -> None:
         if index.isValid():
             self.activated.emit(self.model.row_at(index.row()).customer_id)
-
-
-def _hit_text(row: CustomerRow) -> str:
-    return "   ".join(part for part in (row.number, row.name, readable_phone(row.phone)) if part)

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QStringListModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCompleter,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -18,8 +16,9 @@ from PySide6.QtWidgets import (
 from app.domain.customer_form import CustomerDraft
 from app.domain.phone import readable_phone
 from app.services.customer_changes import CustomerChanges
-from app.services.customer_directory import CustomerDirectory, CustomerRow
+from app.services.customer_directory import CustomerDirectory
 from app.ui.customers.customer_dialog import CustomerDialog
+from app.ui.widgets.customer_search_edit import CustomerSearchEdit
 
 WALK_IN = "Walk-in"
 
@@ -36,19 +35,9 @@ class CustomerPicker(QWidget):
         super().__init__(parent)
         self._directory = directory
         self._changes = changes
-        self._hits: dict[str, int] = {}
-        self._first_hit: int | None = None
         self.customer_id: int | None = None
 
-        self.search_edit = QLineEdit()
-        self.search_edit.setPlaceholderText("Name, phone or number (F4)")
-        self.search_edit.setClearButtonEnabled(True)
-        self._list = QStringListModel(self)
-        self.completer = QCompleter(self._list, self)
-        # The directory has already chosen and ordered the hits; show them as they come.
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setWidget(self.search_edit)
-        self.completer.setMaxVisibleItems(10)
+        self.search_edit = CustomerSearchEdit(directory, "Name, phone or number (F4)")
         self.chosen_label = QLabel(WALK_IN)
         self.chosen_label.setWordWrap(True)
         self.chosen_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -66,9 +55,7 @@ class CustomerPicker(QWidget):
         layout.addWidget(self.chosen_label)
         layout.addLayout(buttons)
 
-        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
-        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
-        self.completer.activated.connect(self._on_completer_activated)
+        self.search_edit.found.connect(self.choose)
         self.new_button.clicked.connect(self._on_new_button_clicked)
         self.walk_in_button.clicked.connect(self.choose_walk_in)
         self._show_choice(None)
@@ -100,32 +87,6 @@ class CustomerPicker(QWidget):
 
     # ----- slots --------------------------------------------------------------------------
 
-    def _on_search_edit_text_edited(self, text: str) -> None:
-        rows = self._directory.search(text) if text.strip() else []
-        self._hits = {_hit_text(row): row.id for row in rows}
-        self._first_hit = rows[0].id if rows else None
-        self._list.setStringList(list(self._hits))
-        if rows:
-            self.completer.complete()
-        else:
-            self._hide_hits()
-
-    def _on_search_edit_return_pressed(self) -> None:
-        # Enter takes the best hit, as a cashier expects from a search box.
-        if self._first_hit is not None:
-            self._hide_hits()
-            self.choose(self._first_hit)
-
-    def _hide_hits(self) -> None:
-        popup = self.completer.popup()
-        if popup is not None:
-            popup.hide()
-
-    def _on_completer_activated(self, text: str) -> None:
-        customer_id = self._hits.get(text)
-        if customer_id is not None:
-            self.choose(customer_id)
-
     def _on_new_button_clicked(self) -> None:
         typed = self.search_edit.text().strip()
         draft = (
@@ -136,10 +97,6 @@ class CustomerPicker(QWidget):
         if dialog.exec() == CustomerDialog.DialogCode.Accepted and dialog.saved_id is not None:
             self.choose(dialog.saved_id)
         dialog.deleteLater()
-
-
-def _hit_text(row: CustomerRow) -> str:
-    return "   ".join(part for part in (row.number, row.name, readable_phone(row.phone)) if part)
 
 
 def _looks_like_phone(typed: str) -> bool:
