@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -31,7 +30,7 @@ from app.ui import prompts
 from app.ui.dates import buddy_label
 from app.ui.debts.debt_list_model import PAGE_SIZE, Column, DebtListModel
 from app.ui.widgets.customer_search_edit import CustomerSearchEdit
-from app.ui.widgets.list_table import list_table
+from app.ui.widgets.list_table import list_table, select_row
 
 ALL_CUSTOMERS = "All customers"
 STATUSES = (
@@ -206,17 +205,7 @@ class DebtListView(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def select_debt(self, debt_id: int) -> bool:
-        row = self.model.row_of(debt_id)
-        if row is None:
-            return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.model.row_of(debt_id))
 
     def _show_count(self) -> None:
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import (
-    QItemSelectionModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -33,7 +32,7 @@ from app.ui.debts.debtor_table_model import (
     DebtorTableModel,
 )
 from app.ui.formatting import format_money
-from app.ui.widgets.list_table import list_table
+from app.ui.widgets.list_table import list_table, select_row
 from app.ui.widgets.summary_line import SummaryLine
 
 DEBTORS = "Debtors"
@@ -165,17 +164,7 @@ class DebtorsView(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def select_customer(self, customer_id: int) -> bool:
-        row = self.model.row_of(customer_id)
-        if row is None:
-            return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.model.row_of(customer_id))
 
     # ----- slots ---------------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from PySide6.QtCore import QDate, QItemSelectionModel, QModelIndex, QPersistentModelIndex
+from PySide6.QtCore import QDate, QModelIndex, QPersistentModelIndex
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,7 +26,7 @@ from app.ui.dates import buddy_label, date_edit, from_qdate, to_qdate
 from app.ui.formatting import format_money
 from app.ui.sales.sale_dialog import SaleDialog
 from app.ui.sales.sales_table_model import Column, SalesTableModel
-from app.ui.widgets.list_table import list_table
+from app.ui.widgets.list_table import list_table, select_row
 from app.ui.widgets.summary_line import SummaryLine
 
 SALES = "Sales"
@@ -173,17 +173,7 @@ class SalesListView(QWidget):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def select_sale(self, sale_id: int) -> bool:
-        row = self.model.row_of(sale_id)
-        if row is None:
-            return False
-        index = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            index,
-            QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows,
-        )
-        self.table.scrollTo(index)
-        return True
+        return select_row(self.table, self.model.row_of(sale_id))
 
     def open_sale(self, sale_id: int) -> None:
         try:

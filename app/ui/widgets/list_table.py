@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel
 from PySide6.QtWidgets import QAbstractItemView, QTableView
 
 SelectionMode = QAbstractItemView.SelectionMode
@@ -24,3 +24,14 @@ def list_table(
     # Bold headers on every selection would make the columns look as if they changed.
     table.horizontalHeader().setHighlightSections(False)
     return table
+
+
+def select_row(table: QTableView, row: int | None) -> bool:
+    """Select and show one whole row (None: the row is not loaded); whether it was there."""
+    if row is None:
+        return False
+    index = table.model().index(row, 0)
+    flags = QItemSelectionModel.SelectionFlag
+    table.selectionModel().setCurrentIndex(index, flags.ClearAndSelect | flags.Rows)
+    table.scrollTo(index)
+    return True
