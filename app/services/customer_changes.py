@@ -62,17 +62,24 @@ class CustomerChanges:
         operator_id: int = audit.DEFAULT_OPERATOR_ID,
         fallback_region: str | None = None,
         money_format: CurrencyFormat = DEFAULT_FORMAT,
+        new_customer: CustomerDraft | None = None,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self._operator_id = operator_id
         self._fallback_region = fallback_region
         self._money_format = money_format
+        # What a new customer's form starts from: the shop's default terms and credit limit.
+        self._new_customer = new_customer or CustomerDraft()
         self._now = now
 
     @property
     def money_format(self) -> CurrencyFormat:
         """How credit limits are read from text (and so how an export must write them)."""
         return self._money_format
+
+    def new_draft(self, *, name: str = "", phone: str = "") -> CustomerDraft:
+        """A new customer's form: what was typed so far, and the shop's defaults."""
+        return replace(self._new_customer, name=name, phone=phone)
 
     def phone_region(self) -> str | None:
         """The shop's phone region (settings), else the one the system's locale names."""

@@ -115,7 +115,7 @@ class CustomerDialog(QDialog):
             self.setWindowTitle("New customer")
             self.edits["name"].textChanged.connect(self._on_name_edit_text_changed)
             self.edits["name"].editingFinished.connect(self._on_similar_timer_timeout)
-        self.set_draft(draft or CustomerDraft())
+        self.set_draft(draft or changes.new_draft())
         self.edits["name"].setFocus()
 
     # ----- building the form -------------------------------------------------------------

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.customer_form import CustomerDraft
 from app.domain.phone import readable_phone
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
@@ -90,7 +89,9 @@ class CustomerPicker(QWidget):
     def _on_new_button_clicked(self) -> None:
         typed = self.search_edit.text().strip()
         draft = (
-            CustomerDraft(phone=typed) if _looks_like_phone(typed) else CustomerDraft(name=typed)
+            self._changes.new_draft(phone=typed)
+            if _looks_like_phone(typed)
+            else self._changes.new_draft(name=typed)
         )
         dialog = CustomerDialog(self._changes, self._directory, draft=draft, parent=self)
         dialog.setWindowTitle("New customer")

@@ -1,0 +1,174 @@
+"""The shop's settings: read with safe defaults, checked and saved in one transaction."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from app.db.database import database_proxy
+from app.db.query_rows import tuples
+from app.db.tables import Customer, Debt, Product, Sale, Setting
+from app.domain.customer_form import ValidationError
+from app.domain.money import Money
+from app.domain.shop_settings import (
+    DEFAULT_SETTINGS,
+    SettingsDraft,
+    ShopSettingsValues,
+    draft_of,
+    validate_settings,
+)
+from app.services.customer_changes import PHONE_REGION_SETTING
+from app.services.receipts import (
+    RECEIPT_FOOTER,
+    SHOP_ADDRESS,
+    SHOP_NAME,
+    SHOP_PHONE,
+    SHOP_TAX_NUMBER,
+)
+
+log = logging.getLogger(__name__)
+
+CURRENCY_SYMBOL = "currency_symbol"
+CURRENCY_SYMBOL_AFTER = "currency_symbol_after"
+CURRENCY_DECIMALS = "currency_decimals"
+NUMBER_STYLE = "number_style"
+DEFAULT_PAYMENT_TERMS = "default_payment_terms"
+DEFAULT_CREDIT_LIMIT = "default_credit_limit"  # minor units, so it means the same after a restart
+BACKUP_FOLDER = "backup_folder"
+BACKUPS_KEPT = "backups_kept"
+# Set once the Settings dialog was offered on a first run, saved or not, so it opens once.
+SETTINGS_OFFERED = "settings_offered"
+
+UNNAMED = "\u2014"  # stands in for a missing shop name while the other fields are read
+
+# Each field of the draft, by the key it is stored under.
+_TEXT_KEYS = {
+    "shop_name": SHOP_NAME,
+    "shop_address": SHOP_ADDRESS,
+    "shop_phone": SHOP_PHONE,
+    "shop_tax_number": SHOP_TAX_NUMBER,
+    "receipt_footer": RECEIPT_FOOTER,
+    "currency_symbol": CURRENCY_SYMBOL,
+    "decimals": CURRENCY_DECIMALS,
+    "number_style": NUMBER_STYLE,
+    "phone_region": PHONE_REGION_SETTING,
+    "payment_terms": DEFAULT_PAYMENT_TERMS,
+    "backup_folder": BACKUP_FOLDER,
+    "backups_kept": BACKUPS_KEPT,
+}
+_ALL_KEYS = (*_TEXT_KEYS.values(), CURRENCY_SYMBOL_AFTER, DEFAULT_CREDIT_LIMIT)
+
+
+class ShopSettings:
+    def load(self) -> ShopSettingsValues:
+        """What is stored, field by field; a missing or unreadable value takes its default,
+        so a setting written by hand or by an older Dukan never stops the till."""
+        draft = self._draft_from(self._stored())
+        # A shop may have no name yet (receipts then say "Dukan"): check the rest without it.
+        named = replace(draft, shop_name=draft.shop_name or UNNAMED)
+        try:
+            values = validate_settings(named)
+        except ValidationError as error:
+            log.warning("stored settings not readable, defaults used for: %s", error)
+            defaults = draft_of(DEFAULT_SETTINGS)
+            fixed = {name: getattr(defaults, name) for name in error.errors}
+            if "shop_name" in fixed:
+                fixed["shop_name"] = UNNAMED
+            values = validate_settings(replace(named, **fixed))
+        return values if values.shop_name != UNNAMED else replace(values, shop_name=None)
+
+    def draft(self) -> SettingsDraft:
+        """The form's text for what is stored now."""
+        return draft_of(self.load())
+
+    def validate(self, draft: SettingsDraft) -> ShopSettingsValues:
+        """The settings as they would be stored, or ValidationError per field."""
+        errors: dict[str, str] = {}
+        values: ShopSettingsValues | None = None
+        try:
+            values = validate_settings(draft)
+        except ValidationError as error:
+            errors = dict(error.errors)
+        current = self.load().money_format
+        decimals_changed = draft.decimals.strip() != str(current.decimals)
+        # Amounts are stored in minor units: 1250 is 12.50 with two decimals, 1,250 with none.
+        if "decimals" not in errors and decimals_changed and _amounts_recorded():
+            errors["decimals"] = (
+                f"Amounts are already recorded with {current.decimals} decimal places; "
+                "changing it would change every price and debt."
+            )
+        if "backup_folder" not in errors and values is not None and values.backup_folder:
+            problem = _unwritable(Path(values.backup_folder))
+            if problem:
+                errors["backup_folder"] = problem
+        if errors or values is None:
+            raise ValidationError(errors)
+        return values
+
+    def save(self, draft: SettingsDraft) -> ShopSettingsValues:
+        """Check and store every setting in one transaction; blank ones are removed."""
+        values = self.validate(draft)
+        stored_draft = draft_of(values)
+        rows = {key: str(getattr(stored_draft, name)) for name, key in _TEXT_KEYS.items()}
+        rows[CURRENCY_SYMBOL_AFTER] = "1" if values.money_format.symbol_after else "0"
+        limit = values.credit_limit_minor
+        rows[DEFAULT_CREDIT_LIMIT] = "" if limit is None else str(limit)
+        rows[SETTINGS_OFFERED] = "1"
+        with database_proxy.atomic():
+            blank = [key for key, value in rows.items() if not value]
+            Setting.delete().where(Setting.key.in_(blank)).execute()
+            kept = [{"key": key, "value": value} for key, value in rows.items() if value]
+            Setting.insert_many(kept).on_conflict_replace().execute()
+        log.info("settings saved: %s", {key: rows[key] for key in sorted(rows)})
+        return values
+
+    def is_first_run(self) -> bool:
+        """True for a new, empty shop whose settings were never offered."""
+        if Setting.select().where(Setting.key == SETTINGS_OFFERED).exists():
+            return False
+        return not (_amounts_recorded() or Customer.select().exists())
+
+    def mark_offered(self) -> None:
+        """Remember that the first-run Settings dialog was shown, even if it was cancelled."""
+        with database_proxy.atomic():
+            Setting.insert(key=SETTINGS_OFFERED, value="1").on_conflict_replace().execute()
+
+    @staticmethod
+    def _stored() -> dict[str, str]:
+        rows = Setting.select(Setting.key, Setting.value).where(Setting.key.in_(_ALL_KEYS))
+        return {str(key): str(value) for key, value in tuples(rows)}
+
+    @staticmethod
+    def _draft_from(stored: dict[str, str]) -> SettingsDraft:
+        defaults = draft_of(DEFAULT_SETTINGS)
+        fields = {
+            name: stored.get(key, getattr(defaults, name)) for name, key in _TEXT_KEYS.items()
+        }
+        draft = SettingsDraft(**fields, symbol_after=stored.get(CURRENCY_SYMBOL_AFTER) == "1")
+        limit = stored.get(DEFAULT_CREDIT_LIMIT, "")
+        if limit.isascii() and limit.isdigit():
+            try:
+                money_format = validate_settings(replace(draft, shop_name=UNNAMED)).money_format
+            except ValidationError:
+                return draft
+            return replace(
+                draft, credit_limit=Money(int(limit)).format(money_format, with_symbol=False)
+            )
+        return draft
+
+
+def _amounts_recorded() -> bool:
+    return any(table.select().exists() for table in (Product, Sale, Debt))
+
+
+def _unwritable(folder: Path) -> str | None:
+    """Why backups cannot be written in `folder`, or None when they can."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"This folder cannot be created: {error.strerror or error}."
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return "Dukan cannot write in this folder; choose another."
+    return None
