@@ -33,14 +33,16 @@ from app.domain.customer_search import search_keys
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money
 from app.domain.names import name_key
 from app.domain.phone import normalize_phone
+from app.domain.shop_settings import draft_of
 from app.services import audit
 from app.services.customer_directory import stored_fields
 from app.services.debtors import PLACEHOLDER_NAME, placeholder_id
 from app.services.errors import ServiceError
+from app.services.setting_keys import PHONE_REGION
+from app.services.shop_settings import ShopSettings
 
 NUMBER_COUNTER = "customer_number"
 NUMBER_FORMAT = "C-{:05d}"
-PHONE_REGION_SETTING = "phone_region"
 # Fields a merge copies from the merged customer when the survivor has none.
 _FILLABLE = ("contact_name", "phone", "email", "billing", "shipping", "tax_number", "note")
 
@@ -62,14 +64,11 @@ class CustomerChanges:
         operator_id: int = audit.DEFAULT_OPERATOR_ID,
         fallback_region: str | None = None,
         money_format: CurrencyFormat = DEFAULT_FORMAT,
-        new_customer: CustomerDraft | None = None,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self._operator_id = operator_id
         self._fallback_region = fallback_region
         self._money_format = money_format
-        # What a new customer's form starts from: the shop's default terms and credit limit.
-        self._new_customer = new_customer or CustomerDraft()
         self._now = now
 
     @property
@@ -78,12 +77,19 @@ class CustomerChanges:
         return self._money_format
 
     def new_draft(self, *, name: str = "", phone: str = "") -> CustomerDraft:
-        """A new customer's form: what was typed so far, and the shop's defaults."""
-        return replace(self._new_customer, name=name, phone=phone)
+        """A new customer's form: what was typed so far, and the shop's default terms and
+        credit limit as they are now."""
+        defaults = draft_of(ShopSettings().load())
+        return CustomerDraft(
+            name=name,
+            phone=phone,
+            payment_terms=defaults.payment_terms,
+            credit_limit=defaults.credit_limit,
+        )
 
     def phone_region(self) -> str | None:
         """The shop's phone region (settings), else the one the system's locale names."""
-        stored = Setting.select(Setting.value).where(Setting.key == PHONE_REGION_SETTING).scalar()
+        stored = Setting.select(Setting.value).where(Setting.key == PHONE_REGION).scalar()
         return str(stored) if stored else self._fallback_region
 
     def validate(self, draft: CustomerDraft, *, customer_id: int | None = None) -> CustomerFields:

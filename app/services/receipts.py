@@ -10,13 +10,15 @@ from peewee import fn
 from app.db.query_rows import tuples
 from app.db.tables import Customer, Debt, Payment, Sale, SaleItem, SaleReversal, Setting
 from app.services.errors import ServiceError
+from app.services.setting_keys import (
+    RECEIPT_FOOTER,
+    SHOP_ADDRESS,
+    SHOP_NAME,
+    SHOP_PHONE,
+    SHOP_TAX_NUMBER,
+)
 
 DEFAULT_SHOP_NAME = "Dukan"
-SHOP_NAME = "shop_name"
-SHOP_ADDRESS = "shop_address"
-SHOP_PHONE = "shop_phone"
-SHOP_TAX_NUMBER = "shop_tax_number"
-RECEIPT_FOOTER = "receipt_footer"
 _HEADER_KEYS = (SHOP_NAME, SHOP_ADDRESS, SHOP_PHONE, SHOP_TAX_NUMBER, RECEIPT_FOOTER)
 
 

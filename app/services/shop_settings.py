@@ -19,9 +19,18 @@ from app.domain.shop_settings import (
     draft_of,
     validate_settings,
 )
-from app.services.customer_changes import PHONE_REGION_SETTING
-from app.services.receipts import (
+from app.services.setting_keys import (
+    BACKUP_FOLDER,
+    BACKUPS_KEPT,
+    CURRENCY_DECIMALS,
+    CURRENCY_SYMBOL,
+    CURRENCY_SYMBOL_AFTER,
+    DEFAULT_CREDIT_LIMIT,
+    DEFAULT_PAYMENT_TERMS,
+    NUMBER_STYLE,
+    PHONE_REGION,
     RECEIPT_FOOTER,
+    SETTINGS_OFFERED,
     SHOP_ADDRESS,
     SHOP_NAME,
     SHOP_PHONE,
@@ -29,17 +38,6 @@ from app.services.receipts import (
 )
 
 log = logging.getLogger(__name__)
-
-CURRENCY_SYMBOL = "currency_symbol"
-CURRENCY_SYMBOL_AFTER = "currency_symbol_after"
-CURRENCY_DECIMALS = "currency_decimals"
-NUMBER_STYLE = "number_style"
-DEFAULT_PAYMENT_TERMS = "default_payment_terms"
-DEFAULT_CREDIT_LIMIT = "default_credit_limit"  # minor units, so it means the same after a restart
-BACKUP_FOLDER = "backup_folder"
-BACKUPS_KEPT = "backups_kept"
-# Set once the Settings dialog was offered on a first run, saved or not, so it opens once.
-SETTINGS_OFFERED = "settings_offered"
 
 UNNAMED = "\u2014"  # stands in for a missing shop name while the other fields are read
 
@@ -53,7 +51,7 @@ _TEXT_KEYS = {
     "currency_symbol": CURRENCY_SYMBOL,
     "decimals": CURRENCY_DECIMALS,
     "number_style": NUMBER_STYLE,
-    "phone_region": PHONE_REGION_SETTING,
+    "phone_region": PHONE_REGION,
     "payment_terms": DEFAULT_PAYMENT_TERMS,
     "backup_folder": BACKUP_FOLDER,
     "backups_kept": BACKUPS_KEPT,

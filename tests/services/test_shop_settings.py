@@ -170,3 +170,16 @@ def test_saving_is_one_immediate_transaction(
         other.rollback()
         other.close()
     assert stored(database) == {}
+
+
+def test_new_customers_start_from_the_shop_defaults(settings: ShopSettings) -> None:
+    changes = CustomerChanges()
+    assert (changes.new_draft().payment_terms, changes.new_draft().credit_limit) == ("30", "")
+    settings.save(DRAFT)
+    draft = changes.new_draft(phone="0555 12 34 56")
+    assert (draft.phone, draft.name, draft.payment_terms, draft.credit_limit) == (
+        "0555 12 34 56",
+        "",
+        "15",
+        "5 000,00",
+    )
