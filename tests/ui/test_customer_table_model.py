@@ -13,6 +13,7 @@ from pytestqt.modeltest import ModelTester
 
 from app.db.database import DukanDatabase, open_database
 from app.domain.customer_form import CustomerDraft
+from app.domain.money import CurrencyFormat
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import SEARCH_LIMIT, CustomerDirectory
 from app.ui.customers.customer_table_model import (
@@ -113,6 +114,24 @@ def test_each_cell_shows_the_customer_as_the_operator_reads_it(
     zoe = model.row_of(ids["Zoé Martin"])
     assert zoe is not None
     assert model.index(zoe, Column.LAST_ACTIVITY).data() == "—"
+
+
+def test_money_cells_are_written_in_the_shops_currency_format(
+    database_path: Path, directory: CustomerDirectory
+) -> None:
+    ids = _shop(database_path)
+    dinar = CurrencyFormat(
+        symbol="DA", symbol_after=True, decimal_separator=",", thousands_separator=" "
+    )
+    model = CustomerTableModel(directory, money_format=dinar)
+
+    samir = model.row_of(ids["Samir Haddad"])
+    amina = model.row_of(ids["Amina Benali"])
+    assert samir is not None and amina is not None
+    assert model.index(samir, Column.BALANCE).data() == "1 012,50 DA"
+    assert model.index(samir, Column.OVERDUE).data() == "12,50 DA"
+    assert model.index(amina, Column.BALANCE).data() == "0,00 DA"
+    assert model.index(amina, Column.OVERDUE).data() == ""
 
 
 def test_money_is_right_aligned_and_text_left_aligned(

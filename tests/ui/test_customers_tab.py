@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from app.db.database import DukanDatabase, open_database
 from app.db.migrator import Migrator
 from app.domain.customer_form import CustomerDraft
+from app.domain.money import CurrencyFormat
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_csv import CustomerCsv
 from app.services.customer_directory import CustomerDirectory
@@ -529,6 +530,73 @@ def test_the_profile_shows_credit_debts_and_who_changed_what(
         for row in range(profile.history.rowCount())
     ]
     assert history == [["Owner", "Edited", "phone", ""], ["Owner", "Created", "", ""]]
+
+
+def test_every_amount_is_written_in_the_shops_currency_format(
+    qtbot: QtBot,
+    database: DukanDatabase,
+    database_path: Path,
+    events: AppEvents,
+    *,
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_prompts: PromptRecorder,
+) -> None:
+    dinar = CurrencyFormat(
+        symbol="DA", symbol_after=True, decimal_separator=",", thousands_separator=" "
+    )
+    changes = CustomerChanges(fallback_region="DZ", money_format=dinar)
+    samir = changes.create(CustomerDraft(name="Samir", credit_limit="1 000"))
+    add_credit_sale(database_path, samir, 123_450, due="2000-01-31")
+    holder = changes.create(CustomerDraft(name="Unassigned (legacy)"))
+    add_credit_sale(database_path, holder, 4000)
+    database.execute_sql(
+        "INSERT INTO legacy_placeholder (id, customer_id) VALUES (1, ?)", (holder,)
+    )
+    directory = CustomerDirectory()
+    tab = CustomersTab(
+        SummaryService(), directory, changes, CustomerCsv(changes, directory), events
+    )
+    qtbot.addWidget(tab)
+
+    row = tab.model.row_of(samir)
+    assert row is not None
+    assert tab.model.index(row, Column.BALANCE).data() == "1 234,50 DA"
+    assert tab.model.index(row, Column.OVERDUE).data() == "1 234,50 DA"
+    assert tab.panel.value(customers_tab.WAITING) == "1 (40,00 DA)"
+
+    shown: list[ProfileDialog] = []
+    _scripted(monkeypatch, ProfileDialog, shown.append)
+    _select(tab, samir)
+    tab.profile_button.click()
+    [profile] = shown
+
+    def money(name: str) -> str:
+        label = profile.money.findChild(QLabel, name)
+        assert isinstance(label, QLabel)
+        return label.text()
+
+    assert money("Balance") == "1 234,50 DA"
+    assert money("Credit limit") == "1 000,00 DA"
+    assert money("Credit left") == "over the limit by 234,50 DA"
+    assert [profile.debts.text(0, column) for column in (4, 5)] == ["1 234,50 DA"] * 2
+    assert [profile.sales.text(0, column) for column in (2, 3, 4)] == [
+        "1 234,50 DA",
+        "0,00 DA",
+        "1 234,50 DA",
+    ]
+
+    merge = MergeDialog(directory, changes, holder, samir)
+    qtbot.addWidget(merge)
+    comparison = {
+        merge.comparison.text(line, 0): merge.comparison.text(line, 2)
+        for line in range(merge.comparison.rowCount())
+    }
+    assert comparison["Balance"] == "1 234,50 DA"
+    assert comparison["Credit limit"] == "1 000,00 DA"
+    merge.reason_edit.setText("all Samir's")
+    recorded_prompts.confirm_answer = False
+    merge.merge_button.click()
+    assert "40,00 DA in all" in recorded_prompts.texts()
 
 
 def test_a_similar_name_warns_without_stopping_the_save(

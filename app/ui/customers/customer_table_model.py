@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
+from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.domain.names import name_key
 from app.domain.phone import readable_phone
 from app.services.customer_directory import (
@@ -67,6 +68,7 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
         directory: CustomerDirectory,
         *,
         page_size: int = PAGE_SIZE,
+        money_format: CurrencyFormat = DEFAULT_FORMAT,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(
@@ -74,6 +76,7 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
         )
         self._directory = directory
         self._page_size = page_size
+        self._money_format = money_format
         self._next: PageCursor | None = None
         self._sort = CustomerSort.NAME
         self._search = ""
@@ -164,7 +167,7 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
             return None
         customer, column = cell
         if role == Qt.ItemDataRole.DisplayRole:
-            return _text(customer, column)
+            return _text(customer, column, self._money_format)
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return self._alignment(column)
         if role == CUSTOMER_ID_ROLE:
@@ -184,7 +187,7 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
         return None
 
 
-def _text(customer: CustomerRow, column: Column) -> str:
+def _text(customer: CustomerRow, column: Column, money_format: CurrencyFormat) -> str:
     if column is Column.NUMBER:
         return customer.number
     if column is Column.NAME:
@@ -192,10 +195,10 @@ def _text(customer: CustomerRow, column: Column) -> str:
     if column is Column.PHONE:
         return readable_phone(customer.phone)
     if column is Column.BALANCE:
-        return format_money(customer.balance_minor)
+        return format_money(customer.balance_minor, money_format)
     if column is Column.OVERDUE:
         # Blank rather than 0.00, so the customers who are late stand out in the column.
-        return format_money(customer.overdue_minor) if customer.overdue_minor else ""
+        return format_money(customer.overdue_minor, money_format) if customer.overdue_minor else ""
     moment = customer.last_activity
     return NO_ACTIVITY if moment is None else f"{moment:%Y-%m-%d}"
 

@@ -58,6 +58,7 @@ class CustomersTab(QWidget):
         self._directory = directory
         self._changes = changes
         self._events = events
+        self._money_format = changes.money_format
         # The profile takes payments and debts through these.
         self._credit = CreditBook(debts or DebtServices(), changes, events)
         self.files = CsvFiles(csv, csv_folder or Path.home())
@@ -68,7 +69,7 @@ class CustomersTab(QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.show_archived = QCheckBox("Show arc&hived")
         self.found_label = QLabel()
-        self.model = CustomerTableModel(directory, parent=self)
+        self.model = CustomerTableModel(directory, money_format=self._money_format, parent=self)
         self.table = self._table()
         # Zero delay: keystrokes already queued (a paste, a scanner) become one search, and
         # the results are painted in the frame the last key arrived in.
@@ -178,9 +179,8 @@ class CustomersTab(QWidget):
         self.panel.set_value(OWING, str(customers.owing_count))
         # Debts the upgrade could not give to anyone: the payer was not typed, or the name
         # belongs to more than one customer.
-        self.panel.set_value(
-            WAITING, f"{customers.waiting_count} ({format_money(customers.waiting_minor)})"
-        )
+        waiting = format_money(customers.waiting_minor, self._money_format)
+        self.panel.set_value(WAITING, f"{customers.waiting_count} ({waiting})")
         selected = [row.id for row in self.selected_rows()]
         current = self._current_id()
         self.model.reload()
@@ -330,7 +330,13 @@ class CustomersTab(QWidget):
         if customer is None:
             return
         try:
-            ProfileDialog.show_for(self._directory, customer.id, self, credit=self._credit)
+            ProfileDialog.show_for(
+                self._directory,
+                customer.id,
+                self,
+                credit=self._credit,
+                money_format=self._money_format,
+            )
         except ServiceError as error:
             prompts.show_error(self, "Customer not found", str(error))
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.money import CurrencyFormat
 from app.domain.phone import readable_phone
 from app.services.customer_changes import CustomerChanges, MergeOutcome
 from app.services.customer_directory import CustomerDirectory, CustomerRecord
@@ -49,7 +50,7 @@ class MergeDialog(QDialog):
         self.records = (directory.get(first_id), directory.get(second_id))
 
         self.comparison = TextTableModel(["", "", ""])
-        self.comparison.set_rows(_comparison_rows(*self.records))
+        self.comparison.set_rows(_comparison_rows(*self.records, changes.money_format))
         table = text_table_view(self.comparison, stretch=[1, 2])
         table.setMinimumHeight(table.verticalHeader().defaultSectionSize() * 15 + 8)
 
@@ -124,11 +125,12 @@ class MergeDialog(QDialog):
             grow_to_fit(self, self._layout)
             return
         include_placeholder = merged.is_placeholder
+        owed = format_money(merged.balance_minor, self._changes.money_format)
         if include_placeholder and not prompts.confirm(
             self,
             "Merge the legacy placeholder",
             f"“{merged.fields.name}” holds every old debt whose payer was never recorded: "
-            f"{format_money(merged.balance_minor)} in all.\n\nGive all of them to "
+            f"{owed} in all.\n\nGive all of them to "
             f"{survivor.number} {survivor.fields.name}? Assigning them one by one in the "
             "Debts tab is usually right.",
             "Give them all",
@@ -199,7 +201,9 @@ def _default_survivor(first: CustomerRecord, second: CustomerRecord) -> int:
     return 0 if rank(first) <= rank(second) else 1
 
 
-def _comparison_rows(first: CustomerRecord, second: CustomerRecord) -> list[tuple[str, ...]]:
+def _comparison_rows(
+    first: CustomerRecord, second: CustomerRecord, money_format: CurrencyFormat
+) -> list[tuple[str, ...]]:
     def row(name: str, describe: Callable[[CustomerRecord], str | None]) -> tuple[str, ...]:
         return (name, describe(first) or NONE, describe(second) or NONE)
 
@@ -212,20 +216,20 @@ def _comparison_rows(first: CustomerRecord, second: CustomerRecord) -> list[tupl
         row("Billing address", lambda r: r.fields.billing.one_line()),
         row("Shipping address", lambda r: r.fields.shipping.one_line()),
         row("Payment terms", lambda r: f"{r.fields.payment_terms} days"),
-        row("Credit limit", _limit),
+        row("Credit limit", lambda r: _limit(r, money_format)),
         row("Tax number", lambda r: r.fields.tax_number),
         row("Note", lambda r: (r.fields.note or "").replace("\n", " ")),
-        row("Balance", lambda r: format_money(r.balance_minor)),
-        row("Overdue", lambda r: format_money(r.overdue_minor)),
+        row("Balance", lambda r: format_money(r.balance_minor, money_format)),
+        row("Overdue", lambda r: format_money(r.overdue_minor, money_format)),
         row("Status", _status),
     ]
 
 
-def _limit(record: CustomerRecord) -> str:
+def _limit(record: CustomerRecord, money_format: CurrencyFormat) -> str:
     limit = record.fields.credit_limit_minor
     if limit is None:
         return "No limit"
-    return "No credit" if limit == 0 else format_money(limit)
+    return "No credit" if limit == 0 else format_money(limit, money_format)
 
 
 def _status(record: CustomerRecord) -> str:

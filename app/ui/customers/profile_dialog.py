@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.domain.phone import readable_phone
 from app.services.audit import AuditLine
 from app.services.customer_changes import CustomerChanges
@@ -81,12 +82,14 @@ class ProfileDialog(QDialog):
         today: Callable[[], date] = date.today,
         parent: QWidget | None = None,
         credit: CreditBook | None = None,
+        money_format: CurrencyFormat = DEFAULT_FORMAT,
     ) -> None:
         super().__init__(parent)
         self._directory = directory
         self._customer_id = customer_id
         self._today = today
         self._credit = credit
+        self._money_format = money_format
         record = directory.get(customer_id)
         self.setWindowTitle(f"Customer {record.number} {record.fields.name}")
         self.debts = TextTableModel(
@@ -131,7 +134,7 @@ class ProfileDialog(QDialog):
 
         self._layout = QVBoxLayout(self)
         self._layout.addWidget(_heading(record))
-        self.money = _money_panel(record)
+        self.money = _money_panel(record, self._money_format)
         self._layout.addWidget(self.money)
         self._layout.addWidget(self.pages, 1)
         self._layout.addLayout(actions)
@@ -141,7 +144,7 @@ class ProfileDialog(QDialog):
     def reload(self) -> None:
         """Read the customer again, after a payment or a debt taken from here."""
         record = self._directory.get(self._customer_id)
-        money = _money_panel(record)
+        money = _money_panel(record, self._money_format)
         self._layout.replaceWidget(self.money, money)
         self.money.deleteLater()
         self.money = money
@@ -170,6 +173,7 @@ class ProfileDialog(QDialog):
 
     def _fill_debts(self, directory: CustomerDirectory, customer_id: int, today: date) -> None:
         lines = directory.open_debts(customer_id)
+        fmt = self._money_format
         self.debts.set_rows(
             [
                 (
@@ -177,8 +181,8 @@ class ProfileDialog(QDialog):
                     NONE if line.sale_id is None else str(line.sale_id),
                     _day(line.created_at),
                     _day(line.due_date),
-                    format_money(line.amount_minor),
-                    format_money(line.outstanding_minor),
+                    format_money(line.amount_minor, fmt),
+                    format_money(line.outstanding_minor, fmt),
                 )
                 for line in lines
             ],
@@ -194,27 +198,29 @@ class ProfileDialog(QDialog):
         )
 
     def _fill_sales(self, directory: CustomerDirectory, customer_id: int) -> None:
+        fmt = self._money_format
         self.sales.set_rows(
             [
                 (
                     str(line.sale_id),
                     _moment(line.sold_at),
-                    format_money(line.total_minor),
-                    format_money(line.paid_minor),
-                    format_money(line.total_minor - line.paid_minor),
+                    format_money(line.total_minor, fmt),
+                    format_money(line.paid_minor, fmt),
+                    format_money(line.total_minor - line.paid_minor, fmt),
                 )
                 for line in directory.sales(customer_id)
             ]
         )
 
     def _fill_payments(self, directory: CustomerDirectory, customer_id: int) -> None:
+        fmt = self._money_format
         self.payments.set_rows(
             [
                 (
                     str(line.payment_id),
                     str(line.debt_id),
                     _moment(line.paid_at),
-                    format_money(line.amount_minor),
+                    format_money(line.amount_minor, fmt),
                     line.method,
                 )
                 for line in directory.payments(customer_id)
@@ -276,10 +282,13 @@ class ProfileDialog(QDialog):
         parent: QWidget | None = None,
         *,
         credit: CreditBook | None = None,
+        money_format: CurrencyFormat = DEFAULT_FORMAT,
     ) -> None:
         """Show the profile until closed; ServiceError when the customer no longer exists.
         With `credit`, payments, debts and statements can be taken from it."""
-        dialog = cls(directory, customer_id, parent=parent, credit=credit)
+        dialog = cls(
+            directory, customer_id, parent=parent, credit=credit, money_format=money_format
+        )
         dialog.exec()
         dialog.deleteLater()
 
@@ -316,22 +325,23 @@ def _heading(record: CustomerRecord) -> QWidget:
     return box
 
 
-def _money_panel(record: CustomerRecord) -> QWidget:
+def _money_panel(record: CustomerRecord, money_format: CurrencyFormat) -> QWidget:
     """Balance, overdue, limit and headroom, the numbers a cashier checks before credit."""
     limit = record.fields.credit_limit_minor
     headroom = record.credit_headroom_minor
     if limit is None:
         limit_text, headroom_text = "No limit", "No limit"
     elif limit == 0:
-        limit_text, headroom_text = "No credit allowed", format_money(max(headroom or 0, 0))
+        limit_text = "No credit allowed"
+        headroom_text = format_money(max(headroom or 0, 0), money_format)
     else:
-        limit_text = format_money(limit)
-        headroom_text = format_money(headroom or 0)
+        limit_text = format_money(limit, money_format)
+        headroom_text = format_money(headroom or 0, money_format)
     if headroom is not None and headroom < 0:
-        headroom_text = f"over the limit by {format_money(-headroom)}"
+        headroom_text = f"over the limit by {format_money(-headroom, money_format)}"
     cells = [
-        ("Balance", format_money(record.balance_minor), False),
-        ("Overdue", format_money(record.overdue_minor), record.overdue_minor > 0),
+        ("Balance", format_money(record.balance_minor, money_format), False),
+        ("Overdue", format_money(record.overdue_minor, money_format), record.overdue_minor > 0),
         ("Credit limit", limit_text, False),
         ("Credit left", headroom_text, headroom is not None and headroom < 0),
         ("Payment terms", f"{record.fields.payment_terms} days", False),
