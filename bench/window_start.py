@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -28,6 +29,26 @@ started.close()
 """
 
 
+def prepare(database: Path, env: dict[str, str]) -> None:
+    """Migrate a new file and mark the first-run Settings dialog as offered: it waits for
+    the shopkeeper, and the figure is the start of the window, not of a dialog."""
+    if database.exists():
+        return
+    subprocess.run(
+        [sys.executable, "-m", "app", "migrate", "--db", str(database)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
+    conn = sqlite3.connect(database)
+    with conn:
+        conn.execute(
+            "INSERT OR REPLACE INTO settings (key, value) VALUES ('settings_offered', '1')"
+        )
+    conn.close()
+
+
 def time_once(database: Path, env: dict[str, str]) -> float:
     began = time.perf_counter()
     subprocess.run([sys.executable, "-c", CHILD, str(database)], check=True, env=env, cwd=ROOT)
@@ -43,6 +64,7 @@ def main() -> int:
         env = {**os.environ, "DUKAN_DATA_DIR": scratch}
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         database = args.db or Path(scratch) / "dukan.db"
+        prepare(database, env)
         time_once(database, env)  # warm-up: creates the file and fills the OS cache
         times = [time_once(database, env) for _ in range(args.runs)]
     print(

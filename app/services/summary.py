@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta
 from peewee import fn
 
 from app.db.fields import TIMESTAMP_FORMAT
-from app.db.tables import Customer, LegacyPlaceholder, OpenDebt, Sale
+from app.db.tables import Customer, LegacyPlaceholder, OpenDebt, Operator, Sale
+from app.services.audit import DEFAULT_OPERATOR_ID
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,11 @@ class CustomerSummary:
 
 
 class SummaryService:
+    def operator_name(self, operator_id: int = DEFAULT_OPERATOR_ID) -> str:
+        """Who the status bar says is at the till (until logins exist, the default operator)."""
+        name = Operator.select(Operator.name).where(Operator.id == operator_id).scalar()
+        return str(name) if name else "Owner"
+
     def sales_on(self, day: date) -> SalesSummary:
         start = datetime.combine(day, time.min).strftime(TIMESTAMP_FORMAT)
         end = datetime.combine(day + timedelta(days=1), time.min).strftime(TIMESTAMP_FORMAT)

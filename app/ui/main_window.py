@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,12 +12,14 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from app import __version__
+from app.domain.money import CurrencyFormat
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_csv import CustomerCsv
 from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
 from app.services.maintenance import MaintenanceService
 from app.services.product_csv import ProductCsv
+from app.services.shop_settings import ShopSettings
 from app.services.summary import SummaryService
 from app.ui import prompts
 from app.ui.app_events import AppEvents
@@ -26,6 +29,7 @@ from app.ui.debts.debt_services import DebtServices
 from app.ui.debts.debts_tab import DebtsTab
 from app.ui.sales.products_dialog import ProductsDialog
 from app.ui.sales.sales_tab import SalesServices, SalesTab
+from app.ui.settings_dialog import SettingsDialog
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +45,7 @@ class Services:
     customer_csv: CustomerCsv | None = None  # None: one over the two services above
     sales: SalesServices = field(default_factory=SalesServices)
     debts: DebtServices = field(default_factory=DebtServices)
+    settings: ShopSettings = field(default_factory=ShopSettings)
 
     def csv(self) -> CustomerCsv:
         return self.customer_csv or CustomerCsv(self.customer_changes, self.customers)
@@ -48,37 +53,26 @@ class Services:
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, services: Services, events: AppEvents, data_folder: Path, log_file: Path | None
+        self,
+        services: Services,
+        events: AppEvents,
+        data_folder: Path,
+        log_file: Path | None,
+        *,
+        services_for: Callable[[CurrencyFormat], Services] | None = None,
     ) -> None:
         super().__init__()
         self._services = services
         self._events = events
         self._data_folder = data_folder
         self._log_file = log_file
+        # Builds the services anew when the shop changes how amounts are written.
+        self._services_for = services_for
         self.setWindowTitle("Dukan")
         self.resize(1200, 680)
 
         self.tabs = QTabWidget()
-        self.sales_tab = SalesTab(
-            services.sales,
-            (services.customers, services.customer_changes),
-            events,
-            self.open_products,
-        )
-        self.customers_tab = CustomersTab(
-            services.summary,
-            services.customers,
-            services.customer_changes,
-            services.csv(),
-            events,
-            debts=services.debts,
-        )
-        self.debts_tab = DebtsTab(
-            services.debts, (services.customers, services.customer_changes), events
-        )
-        self.tabs.addTab(self.sales_tab, "&Sales")
-        self.tabs.addTab(self.customers_tab, "&Customers")
-        self.tabs.addTab(self.debts_tab, "&Debts")
+        self._add_tabs(services)
         self.setCentralWidget(self.tabs)
 
         self.backup_action = QAction("&Backup now…", self)
@@ -89,6 +83,9 @@ class MainWindow(QMainWindow):
         self.products_action = QAction("&Products…", self)
         self.products_action.setShortcut(QKeySequence("Ctrl+Shift+P"))
         self.products_action.triggered.connect(self.open_products)
+        self.settings_action = QAction("&Settings…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.triggered.connect(self.open_settings)
         self.quit_action = QAction("&Quit", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.triggered.connect(self.close)
@@ -96,6 +93,7 @@ class MainWindow(QMainWindow):
         self.about_action.triggered.connect(self._on_about_action_triggered)
         file_menu = self.menuBar().addMenu("&File")
         file_menu.addAction(self.products_action)
+        file_menu.addAction(self.settings_action)
         file_menu.addSeparator()
         file_menu.addAction(self.backup_action)
         file_menu.addAction(self.restore_action)
@@ -103,9 +101,65 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.quit_action)
         self.menuBar().addMenu("&Help").addAction(self.about_action)
 
+        self.shop_label = QLabel(self._shop_text())
+        self.statusBar().addWidget(self.shop_label)
         self.database_label = QLabel(self._database_text())
         self.statusBar().addPermanentWidget(self.database_label, 1)
         events.database_restored.connect(self._on_events_database_restored)
+
+    def _add_tabs(self, services: Services) -> None:
+        events = self._events
+        customers = (services.customers, services.customer_changes)
+        self.sales_tab = SalesTab(services.sales, customers, events, self.open_products)
+        self.customers_tab = CustomersTab(
+            services.summary,
+            services.customers,
+            services.customer_changes,
+            services.csv(),
+            events,
+            debts=services.debts,
+        )
+        self.debts_tab = DebtsTab(services.debts, customers, events)
+        self.tabs.addTab(self.sales_tab, "&Sales")
+        self.tabs.addTab(self.customers_tab, "&Customers")
+        self.tabs.addTab(self.debts_tab, "&Debts")
+
+    def use_services(self, services: Services) -> None:
+        """Rebuild the tabs over new services (a new money format), on the same tab."""
+        current = self.tabs.currentIndex()
+        old = [self.tabs.widget(index) for index in range(self.tabs.count())]
+        self.tabs.clear()
+        for tab in old:
+            if tab is not None:
+                tab.deleteLater()
+        self._services = services
+        self._add_tabs(services)
+        self.tabs.setCurrentIndex(current)
+
+    def open_settings(self) -> None:
+        settings = self._services.settings
+        before = settings.load().money_format
+        locked = (
+            ""
+            if self.sales_tab.till.basket_is_empty()
+            else "Complete or clear the sale at the till to change how amounts are written."
+        )
+        saved = SettingsDialog.ask(
+            settings,
+            default_backup_folder=self._services.maintenance.backup_folder,
+            money_locked=locked,
+            parent=self,
+        )
+        if saved is None:
+            return
+        if saved.money_format != before and self._services_for is not None:
+            self.use_services(self._services_for(saved.money_format))
+        self._events.settings_saved.emit()
+        self.shop_label.setText(self._shop_text())
+
+    def _shop_text(self) -> str:
+        name = self._services.settings.load().shop_name or "Shop not named yet (File → Settings)"
+        return f"{name} · {self._services.summary.operator_name()}"
 
     def _database_text(self) -> str:
         maintenance = self._services.maintenance

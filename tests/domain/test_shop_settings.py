@@ -102,7 +102,7 @@ def test_blank_optional_fields_mean_none() -> None:
 )
 def test_each_bad_field_is_named(field: str, typed: str) -> None:
     with pytest.raises(ValidationError) as raised:
-        validate_settings(replace(GOOD, **{field: typed}))
+        validate_settings(replace(GOOD, **{field: typed}))  # type: ignore[arg-type]
     assert list(raised.value.errors) == [field]
     assert raised.value.errors[field]
 
@@ -111,7 +111,8 @@ def test_every_problem_is_reported_at_once() -> None:
     bad = replace(GOOD, shop_name="", payment_terms="x", backups_kept="0", phone_region="QQ")
     with pytest.raises(ValidationError) as raised:
         validate_settings(bad)
-    assert set(raised.value.errors) == {"shop_name", "payment_terms", "backups_kept", "phone_region"}
+    expected = {"shop_name", "payment_terms", "backups_kept", "phone_region"}
+    assert set(raised.value.errors) == expected
 
 
 def test_the_credit_limit_is_read_in_the_chosen_number_style() -> None:

@@ -99,7 +99,8 @@ def test_decimals_cannot_change_once_amounts_are_recorded(
     assert "3 decimal places" in raised.value.errors["decimals"]
     assert settings.load().money_format.decimals == 3
     # Everything else may still change.
-    assert settings.save(replace(DRAFT, decimals="3", currency_symbol="€")).money_format.symbol == "€"
+    euros = settings.save(replace(DRAFT, decimals="3", currency_symbol="€"))
+    assert euros.money_format.symbol == "€"
 
 
 def test_a_backup_folder_that_cannot_exist_is_refused(

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from app.services.shop_settings import ShopSettings
 from app.ui import prompts
+from app.ui.settings_dialog import SettingsDialog
 
 
 @dataclass
@@ -25,6 +27,20 @@ class PromptRecorder:
 
     def texts(self) -> str:
         return "\n".join(text for _kind, _title, text in self.shown)
+
+
+@pytest.fixture(autouse=True)
+def first_run_answers(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The first-run Settings dialog is modal and waits for a person: windows started by
+    tests on a new file see it cancelled. Returns the databases it was offered for."""
+    offered: list[Path] = []
+
+    def cancelled(settings: ShopSettings, *, default_backup_folder: Path, **_: object) -> None:
+        offered.append(default_backup_folder.parent)
+        settings.mark_offered()
+
+    monkeypatch.setattr(SettingsDialog, "ask_first_run", cancelled)
+    return offered
 
 
 @pytest.fixture

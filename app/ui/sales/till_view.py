@@ -297,6 +297,9 @@ class TillView(QWidget):
         """Complete with whatever the cash does not cover owed by the customer."""
         return self._complete(on_account=True)
 
+    def basket_is_empty(self) -> bool:
+        return self.model.basket.is_empty()
+
     def ask_to_clear(self) -> None:
         if self.model.basket.is_empty() and self.picker.customer_id is None:
             self.focus_scan()
