@@ -47,8 +47,8 @@ def open_shop(database: Path | None) -> OpenedShop | int:
     """Lock, upgrade and open; an exit code instead (after telling the operator) on failure."""
     log_file = configure_logging(paths.log_file(), echo_to_stderr=True)
     application = _application()
-    install_exception_hook(log_file)
     database_path = (database or paths.default_database_path()).resolve()
+    install_exception_hook(log_file, database_path)
     log.info("starting Dukan %s on %s", __version__, database_path)
     log_hint = f"Details are in {log_file}." if log_file else ""
 

@@ -13,14 +13,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
-from app import paths
+from app import __version__, paths
 from app.db.migrator import Migrator
 from app.main import StartedWindow, start_window
 from app.paths import lock_path_for
 from app.startup import EXIT_STARTUP_FAILED
+from app.ui import prompts
 from app.ui.crash_handler import install_exception_hook
 from app.ui.instance_lock import InstanceLock
 from app.ui.main_window import MainWindow
@@ -183,7 +184,7 @@ def test_the_exception_hook_logs_and_shows_a_dialog(
 ) -> None:
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)
     log_file = data_dir / "logs" / "dukan.log"
-    install_exception_hook(log_file)
+    install_exception_hook(log_file, data_dir / "shop.db")
     try:
         raise RuntimeError("boom in a slot")
     except RuntimeError as error:
@@ -193,3 +194,63 @@ def test_the_exception_hook_logs_and_shows_a_dialog(
     assert "nothing was saved from the last action" in recorded_prompts.texts()
     assert str(log_file) in recorded_prompts.texts()
     assert "boom in a slot" in caplog.text
+    record = caplog.records[-1]
+    assert f"Dukan {__version__}" in record.getMessage()
+    assert f"SQLite {sqlite3.sqlite_version}" in record.getMessage()
+    assert str(data_dir / "shop.db") in record.getMessage()
+    assert "Traceback" in caplog.text
+
+
+def test_an_error_while_the_dialog_is_up_is_logged_without_a_second_dialog(
+    qtbot: QtBot, data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_exception_hook(None)
+    dialogs: list[str] = []
+
+    def show_error(_parent: object, title: str, _text: str, details: str = "") -> None:
+        dialogs.append(details)
+        if len(dialogs) == 1:  # e.g. a timer failing again while the first dialog is open
+            error = ValueError("again")
+            sys.excepthook(ValueError, error, None)
+
+    monkeypatch.setattr(prompts, "show_error", show_error)
+    with caplog.at_level(logging.CRITICAL):
+        sys.excepthook(RuntimeError, RuntimeError("first"), None)
+        sys.excepthook(RuntimeError, RuntimeError("later"), None)
+    assert dialogs == ["RuntimeError: first", "RuntimeError: later"]
+    assert [r.exc_info[1].args[0] for r in caplog.records if r.exc_info and r.exc_info[1]] == [
+        "first",
+        "again",
+        "later",
+    ]
+
+
+@pytest.mark.qt_no_exception_capture
+def test_a_failing_slot_shows_one_dialog_and_the_window_keeps_working(
+    qtbot: QtBot,
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_prompts: PromptRecorder,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    install_exception_hook(data_dir / "logs" / "dukan.log", data_dir / "shop.db")
+    button = QPushButton("Boom")
+    qtbot.addWidget(button)
+    clicks: list[int] = []
+
+    def fail_once() -> None:
+        clicks.append(1)
+        if len(clicks) == 1:
+            raise ZeroDivisionError("division by zero in a slot")
+
+    button.clicked.connect(fail_once)
+    with caplog.at_level(logging.CRITICAL):
+        button.click()
+    assert recorded_prompts.titles() == ["Something went wrong"]
+    assert "ZeroDivisionError: division by zero in a slot" in recorded_prompts.texts()
+    assert "Traceback" in caplog.text
+    button.click()  # the program carries on
+    assert len(clicks) == 2
+    assert recorded_prompts.titles() == ["Something went wrong"]
