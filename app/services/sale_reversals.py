@@ -10,11 +10,20 @@ from peewee import fn
 
 from app.db.database import database_proxy
 from app.db.query_rows import tuples
-from app.db.tables import Debt, Payment, Sale, SaleItem, SaleReversal, SaleReversalItem
+from app.db.tables import (
+    Debt,
+    OpenDebt,
+    Payment,
+    Sale,
+    SaleItem,
+    SaleReversal,
+    SaleReversalItem,
+)
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money
 from app.domain.reasons import ReasonError, tidy_reason
 from app.services import audit
 from app.services.errors import ServiceError
+from app.services.sales_history import still_owed
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,31 +180,32 @@ def _quantities_left(sale: Sale) -> dict[int, int]:
 
 
 def _cash_taken(sale_id: int) -> int:
-    """Cash the books took in for the sale and have not paid back yet: paid at the till, plus
-    payments on its debts (returns aside), less the cash earlier reversals handed back."""
+    """Cash the books took in for the sale and have not paid back yet.
+
+    What has come off the sale's debts is their amount less what `open_debts` says is still
+    owed (the view counts only payments that stand: a reversed payment, a bounced cheque, gave
+    its amount back, migration 029). That is cash paid on them plus goods returned against
+    them, and every earlier void or refund took its whole value off the debts or out of the
+    till; so what is left is the cash paid at the till, plus what came off the debts, less the
+    value of the lines already back."""
     sale = Sale.get_by_id(sale_id)
-    paid_later = (
-        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
-        .join(Debt)
-        .where((Debt.sale == sale_id) & Payment.reversal_id.is_null())
-        .scalar()
-    )
-    paid_back = (
-        SaleReversal.select(fn.COALESCE(fn.SUM(SaleReversal.cash_out), 0))
+    owed = Debt.select(fn.COALESCE(fn.SUM(Debt.amount), 0)).where(Debt.sale == sale_id).scalar()
+    returned = (
+        SaleReversal.select(fn.COALESCE(fn.SUM(SaleReversal.amount), 0))
         .where(SaleReversal.sale == sale_id)
         .scalar()
     )
-    return int(sale.paid) + int(paid_later) - int(paid_back)
+    return int(sale.paid) + int(owed) - still_owed(sale_id) - int(returned)
 
 
 def _debt_reductions(sale_id: int, amount: int) -> list[tuple[int, int, int]]:
     """(debt, customer, part) taking `amount` off the sale's open debts, oldest first: goods
-    that come back first cancel what is still owed; only the rest is cash to hand back."""
-    paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0)).where(Payment.debt == Debt.id)
+    that come back first cancel what is still owed (payments that stand only, as `open_debts`
+    counts them); only the rest is cash to hand back."""
     debts = (
-        Debt.select(Debt.id, Debt.customer, (Debt.amount - paid).alias("outstanding"))
-        .where((Debt.sale == sale_id) & (Debt.status == "open"))
-        .order_by(Debt.due_date, Debt.id)
+        OpenDebt.select(OpenDebt.debt_id, OpenDebt.customer_id, OpenDebt.outstanding)
+        .where(OpenDebt.sale_id == sale_id)
+        .order_by(OpenDebt.due_date, OpenDebt.debt_id)
     )
     reductions: list[tuple[int, int, int]] = []
     left = amount

@@ -13,8 +13,8 @@ from app.db.query_rows import tuples
 from app.db.tables import (
     Customer,
     Debt,
+    OpenDebt,
     Operator,
-    Payment,
     Sale,
     SaleItem,
     SaleReversal,
@@ -351,16 +351,20 @@ def _reversals(sale_id: int) -> tuple[ReversalLine, ...]:
 
 def _debt_outstanding(sale_id: int) -> int | None:
     """What is still owed on the sale's debt after payments and returns; None without one."""
-    amount = Debt.select(fn.SUM(Debt.amount)).where(Debt.sale == sale_id).scalar()
-    if amount is None:
+    if not Debt.select().where(Debt.sale == sale_id).exists():
         return None
-    paid = (
-        Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0))
-        .join(Debt)
-        .where(Debt.sale == sale_id)
+    return still_owed(sale_id)
+
+
+def still_owed(sale_id: int) -> int:
+    """What is still owed on the sale's debts, counting only payments that stand as the
+    `open_debts` view does (a reversed payment gave its amount back, migration 029); 0 when
+    they are settled (a settled debt is not in the view) or nothing went on credit."""
+    return int(
+        OpenDebt.select(fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0))
+        .where(OpenDebt.sale_id == sale_id)
         .scalar()
     )
-    return max(int(amount) - int(paid), 0)
 
 
 def _by_sale(query: Any) -> dict[int, tuple[Any, ...]]:

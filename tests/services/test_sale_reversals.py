@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
 import pytest
 
 from app.db.database import DukanDatabase
 from app.db.tables import AuditEntry, CustomerBalance, Debt, Payment, Sale, SaleItem
 from app.services.errors import ServiceError
+from app.services.payments import PaymentRequest, Payments
 from app.services.sale_reversals import SaleReversals
 from tests.conftest import add_payment
 from tests.services.till import NOW, customer, line, product, sell, stock_of, violations
@@ -188,3 +190,104 @@ def test_goods_paid_for_outside_the_books_are_not_paid_back_in_cash(
     with pytest.raises(ServiceError, match=r"Only 0\.00 was paid .* 100\.00 cannot be paid back"):
         reversals.void(sale_id, "returned")
     assert conn.execute("SELECT COUNT(*) FROM sale_reversals").fetchone()[0] == 0
+
+
+PAID_AT = datetime(2026, 11, 21, 12, 0)
+
+
+def pay(customer_id: int, amount: int) -> int:
+    """A payment taken at the counter through the real service; returns its receipt."""
+    request = PaymentRequest(customer_id=customer_id, amount_minor=amount, method="cash")
+    return Payments(now=lambda: PAID_AT).take(request).receipt_id
+
+
+def bounced(receipt_id: int) -> None:
+    Payments(now=lambda: PAID_AT + timedelta(hours=1)).reverse_receipt(receipt_id, "cheque bounced")
+
+
+def test_a_reversed_payment_is_not_cash_to_hand_back_when_the_sale_is_voided(
+    database: DukanDatabase, reversals: SaleReversals, tea: int
+) -> None:
+    amina = customer("Amina")
+    # 4 x 2,500 = 100.00 all on account, paid in full, and that payment reversed.
+    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    bounced(pay(amina, 10_000))
+    assert CustomerBalance.get_by_id(amina).outstanding == 10_000
+
+    outcome = reversals.void(sale.sale_id, "took it all back")
+
+    assert (outcome.debt_reduced_minor, outcome.cash_out_minor) == (10_000, 0)
+    assert Debt.get_by_id(sale.debt_id).status == "paid"
+    assert CustomerBalance.get_by_id(amina).outstanding == 0
+    assert violations(database) == []
+
+
+def test_a_payment_reversed_without_a_receipt_is_not_paid_back_either(
+    database: DukanDatabase, reversals: SaleReversals, tea: int
+) -> None:
+    amina = customer("Amina")
+    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    # An old till's payment (no receipt), reversed one by one.
+    payment = add_payment(database.sqlite_connection(), sale.debt_id or 0, 10_000)
+    Payments(now=lambda: PAID_AT).reverse_payment(payment, "typed on the wrong customer")
+
+    outcome = reversals.void(sale.sale_id, "took it all back")
+
+    assert (outcome.debt_reduced_minor, outcome.cash_out_minor) == (10_000, 0)
+    assert violations(database) == []
+
+
+def test_only_the_payment_that_still_stands_is_paid_back_on_a_void(
+    database: DukanDatabase, reversals: SaleReversals, tea: int
+) -> None:
+    amina = customer("Amina")
+    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    pay(amina, 6_000)
+    bounced(pay(amina, 4_000))
+    # 60.00 was really paid and 40.00 is owed again: the return cancels that, hands back 60.00.
+
+    outcome = reversals.void(sale.sale_id, "took it all back")
+
+    assert (outcome.debt_reduced_minor, outcome.cash_out_minor) == (4_000, 6_000)
+    assert CustomerBalance.get_by_id(amina).outstanding == 0
+    assert violations(database) == []
+
+
+def test_refunds_of_a_credit_sale_after_a_reversed_payment_come_off_the_debt(
+    database: DukanDatabase, reversals: SaleReversals, tea: int
+) -> None:
+    amina = customer("Amina")
+    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    bounced(pay(amina, 10_000))
+    (item,) = items_of(sale.sale_id)
+
+    first = reversals.refund(sale.sale_id, {item: 1}, "one box torn")
+    assert (first.debt_reduced_minor, first.cash_out_minor) == (2_500, 0)
+    assert CustomerBalance.get_by_id(amina).outstanding == 7_500
+    assert violations(database) == []
+
+    rest = reversals.refund(sale.sale_id, {item: 3}, "the rest too")
+    assert (rest.debt_reduced_minor, rest.cash_out_minor) == (7_500, 0)
+    assert CustomerBalance.get_by_id(amina).outstanding == 0
+    assert violations(database) == []
+
+
+def test_a_partial_refund_after_part_of_the_payments_was_reversed(
+    database: DukanDatabase, reversals: SaleReversals, tea: int
+) -> None:
+    amina = customer("Amina")
+    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    pay(amina, 3_000)
+    bounced(pay(amina, 7_000))
+    (item,) = items_of(sale.sale_id)
+
+    # 3 boxes (75.00) come back: 70.00 is owed again, so 70.00 off the debt and 5.00 in cash.
+    first = reversals.refund(sale.sale_id, {item: 3}, "three boxes back")
+    assert (first.debt_reduced_minor, first.cash_out_minor) == (7_000, 500)
+    assert violations(database) == []
+
+    # The last box (25.00): only 25.00 of the 30.00 really paid is left to hand back.
+    rest = reversals.void(sale.sale_id, "the last one")
+    assert (rest.debt_reduced_minor, rest.cash_out_minor) == (0, 2_500)
+    assert CustomerBalance.get_by_id(amina).outstanding == 0
+    assert violations(database) == []

@@ -11,6 +11,7 @@ import pytest
 from app.db.database import DukanDatabase
 from app.services.checkout import Checkout, CheckoutRequest
 from app.services.errors import ServiceError
+from app.services.payments import PaymentRequest, Payments
 from app.services.sale_reversals import SaleReversals
 from app.services.sales_history import (
     REFUNDED,
@@ -236,3 +237,28 @@ def test_a_page_costs_the_same_few_statements_however_many_rows_it_has(
     finally:
         conn.set_trace_callback(None)
     assert small == large <= 5
+
+
+def test_a_reversed_payment_is_owed_again_in_the_detail(
+    database: DukanDatabase, history: SalesHistory
+) -> None:
+    amina = customer("Amina")
+    sale = sell_at("2026-11-21 09:00:00", [("Rice", 5, 2_000)], customer_id=amina, paid=0)
+    payments = Payments(now=lambda: datetime(2026, 11, 21, 10, 0))
+    kept = PaymentRequest(customer_id=amina, amount_minor=3_000, method="cash")
+    bounced = PaymentRequest(customer_id=amina, amount_minor=7_000, method="transfer")
+    payments.take(kept)
+    receipt = payments.take(bounced).receipt_id
+    assert history.detail(sale).debt_outstanding_minor == 0
+
+    payments.reverse_receipt(receipt, "transfer never arrived")
+
+    # 100.00 on credit, 30.00 of it paid and standing: 70.00 is owed again.
+    detail = history.detail(sale)
+    assert detail.debt_outstanding_minor == 7_000
+    assert detail.split(10_000) == (7_000, 3_000)
+    # The void does what the sale window said it would.
+    voided = reversals_at().void(sale, "all back")
+    assert (voided.debt_reduced_minor, voided.cash_out_minor) == (7_000, 3_000)
+    assert history.detail(sale).debt_outstanding_minor == 0
+    assert violations(database) == []
