@@ -9,6 +9,7 @@ import pytest
 
 from app.db.database import DukanDatabase
 from app.db.tables import AuditEntry, CustomerBalance, Debt, Payment, Sale, SaleItem
+from app.services.checkout import CheckoutOutcome
 from app.services.errors import ServiceError
 from app.services.payments import PaymentRequest, Payments
 from app.services.sale_reversals import SaleReversals
@@ -201,6 +202,12 @@ def pay(customer_id: int, amount: int) -> int:
     return Payments(now=lambda: PAID_AT).take(request).receipt_id
 
 
+def hundred_on_account(tea: int) -> tuple[int, CheckoutOutcome]:
+    """Amina takes 4 x 2,500 = 100.00 of tea, all of it on account."""
+    amina = customer("Amina")
+    return amina, sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+
+
 def bounced(receipt_id: int) -> None:
     Payments(now=lambda: PAID_AT + timedelta(hours=1)).reverse_receipt(receipt_id, "cheque bounced")
 
@@ -208,9 +215,8 @@ def bounced(receipt_id: int) -> None:
 def test_a_reversed_payment_is_not_cash_to_hand_back_when_the_sale_is_voided(
     database: DukanDatabase, reversals: SaleReversals, tea: int
 ) -> None:
-    amina = customer("Amina")
-    # 4 x 2,500 = 100.00 all on account, paid in full, and that payment reversed.
-    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    amina, sale = hundred_on_account(tea)
+    # Paid in full, and that payment reversed.
     bounced(pay(amina, 10_000))
     assert CustomerBalance.get_by_id(amina).outstanding == 10_000
 
@@ -225,8 +231,7 @@ def test_a_reversed_payment_is_not_cash_to_hand_back_when_the_sale_is_voided(
 def test_a_payment_reversed_without_a_receipt_is_not_paid_back_either(
     database: DukanDatabase, reversals: SaleReversals, tea: int
 ) -> None:
-    amina = customer("Amina")
-    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    _amina, sale = hundred_on_account(tea)
     # An old till's payment (no receipt), reversed one by one.
     payment = add_payment(database.sqlite_connection(), sale.debt_id or 0, 10_000)
     Payments(now=lambda: PAID_AT).reverse_payment(payment, "typed on the wrong customer")
@@ -240,8 +245,7 @@ def test_a_payment_reversed_without_a_receipt_is_not_paid_back_either(
 def test_only_the_payment_that_still_stands_is_paid_back_on_a_void(
     database: DukanDatabase, reversals: SaleReversals, tea: int
 ) -> None:
-    amina = customer("Amina")
-    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    amina, sale = hundred_on_account(tea)
     pay(amina, 6_000)
     bounced(pay(amina, 4_000))
     # 60.00 was really paid and 40.00 is owed again: the return cancels that, hands back 60.00.
@@ -256,8 +260,7 @@ def test_only_the_payment_that_still_stands_is_paid_back_on_a_void(
 def test_refunds_of_a_credit_sale_after_a_reversed_payment_come_off_the_debt(
     database: DukanDatabase, reversals: SaleReversals, tea: int
 ) -> None:
-    amina = customer("Amina")
-    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    amina, sale = hundred_on_account(tea)
     bounced(pay(amina, 10_000))
     (item,) = items_of(sale.sale_id)
 
@@ -275,8 +278,7 @@ def test_refunds_of_a_credit_sale_after_a_reversed_payment_come_off_the_debt(
 def test_a_partial_refund_after_part_of_the_payments_was_reversed(
     database: DukanDatabase, reversals: SaleReversals, tea: int
 ) -> None:
-    amina = customer("Amina")
-    sale = sell([line(tea, "Tea", 4, 2_500)], key="k", customer_id=amina, on_account=True)
+    amina, sale = hundred_on_account(tea)
     pay(amina, 3_000)
     bounced(pay(amina, 7_000))
     (item,) = items_of(sale.sale_id)
