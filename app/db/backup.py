@@ -6,8 +6,10 @@ import contextlib
 import logging
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
+from enum import Enum
 from pathlib import Path
 
 from app.db.sqlite_files import durable_replace, open_read_only, quick_check
@@ -38,6 +40,89 @@ def manual_backup_name(database_path: Path, now: datetime) -> str:
     return f"{database_path.stem}-backup-{now:%Y%m%d-%H%M%S}.db"
 
 
+def automatic_backup_name(database_path: Path, now: datetime) -> str:
+    """`dukan-auto-20261121-103000.db`: taken on start or quit, pruned by rotation."""
+    return f"{database_path.stem}-auto-{now:%Y%m%d-%H%M%S}.db"
+
+
+def set_aside_name(database_path: Path, now: datetime) -> str:
+    """The name a restore gives the file it replaced, in `replaced/`."""
+    return f"{database_path.stem}-replaced-{now:%Y%m%d-%H%M%S}.db"
+
+
+class BackupKind(Enum):
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+    UPGRADE = "before an upgrade"
+    SET_ASIDE = "replaced by a restore"
+
+
+# What follows the database's name in each kind's file name; `-2`, `-3` when a second repeats.
+_KIND_PATTERNS = {
+    BackupKind.AUTOMATIC: r"-auto-(?P<stamp>\d{8}-\d{6})(-\d+)?\.db",
+    BackupKind.MANUAL: r"-backup-(?P<stamp>\d{8}-\d{6})(-\d+)?\.db",
+    BackupKind.UPGRADE: r"-v(?P<version>\d{3})-(?P<stamp>\d{8}-\d{6})(-\d+)?\.db",
+    BackupKind.SET_ASIDE: r"-replaced-(?P<stamp>\d{8}-\d{6})(-\d+)?\.db",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BackupFile:
+    """A file that Dukan's own naming says is a copy of one database."""
+
+    path: Path
+    kind: BackupKind
+    taken_at: datetime  # from the name: the shop's local time when the copy was made
+
+
+def parse_backup_name(database_path: Path, path: Path) -> BackupFile | None:
+    """What `path`'s name says about it as a copy of `database_path`; None if it is not one."""
+    stem = re.escape(database_path.stem)
+    for kind, pattern in _KIND_PATTERNS.items():
+        match = re.fullmatch(stem + pattern, path.name)
+        if match is None:
+            continue
+        try:
+            taken_at = datetime.strptime(match["stamp"], "%Y%m%d-%H%M%S")
+        except ValueError:  # digits that are no date, e.g. month 13
+            return None
+        return BackupFile(path, kind, taken_at)
+    return None
+
+
+def backup_files(database_path: Path, folders: Iterable[Path]) -> list[BackupFile]:
+    """This database's backups of every kind in `folders`, newest first.
+
+    A missing or unreadable folder has none. Only names, no file is opened: this is quick
+    enough for the GUI thread however big the backups are.
+    """
+    found: dict[Path, BackupFile] = {}
+    for folder in folders:
+        try:
+            entries = list(folder.iterdir())
+        except OSError:
+            continue
+        for path in entries:
+            parsed = parse_backup_name(database_path, path)
+            if parsed is not None and path.is_file():
+                found.setdefault(path.resolve(), parsed)
+    return sorted(
+        found.values(), key=lambda backup: (backup.taken_at, backup.path.name), reverse=True
+    )
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def looks_like_sqlite(path: Path) -> bool:
+    """A cheap test that a file holds a database: its header, not a full check."""
+    try:
+        with path.open("rb") as file:
+            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+    except OSError:
+        return False
+
+
 def unused_path(folder: Path, name: str) -> Path:
     """`name` in `folder`, or `name-2`, `name-3`… when a backup already took that second."""
     candidate = folder / name
@@ -58,6 +143,11 @@ def write_backup(source: Path, target: Path, progress: BackupProgress | None = N
         raise BackupError(f"{target} already exists")
     try:
         with open_read_only(source, quiet=False) as source_conn:
+            # One read transaction for the whole copy: the copy is the snapshot it began on.
+            # Without it every commit elsewhere (a sale at the till) restarts the copy from
+            # page one, and a busy till could keep a big file's backup from ever finishing.
+            source_conn.execute("BEGIN")
+            source_conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             _copy(source_conn, target, progress)
     except sqlite3.Error as error:
         # Only errors from reading the source get here; the copy's own are wrapped below.
@@ -71,7 +161,7 @@ def _copy(source_conn: sqlite3.Connection, target: Path, progress: BackupProgres
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial.unlink(missing_ok=True)
-        copy = sqlite3.connect(partial, isolation_level=None)
+        copy = _open_copy(partial)
         try:
 
             def report(_status: int, remaining: int, total: int) -> None:
@@ -93,6 +183,11 @@ def _copy(source_conn: sqlite3.Connection, target: Path, progress: BackupProgres
         if isinstance(error, BackupError):
             raise
         raise BackupError(f"could not write the backup {target}: {error}") from error
+
+
+def _open_copy(partial: Path) -> sqlite3.Connection:
+    """The connection the copy is written through; tests replace it to fill the disk."""
+    return sqlite3.connect(partial, isolation_level=None)
 
 
 def prune_upgrade_backups(database_path: Path, keep: int, newest: Path) -> list[Path]:

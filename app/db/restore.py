@@ -9,8 +9,14 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from app.db.backup import BackupError, unused_path, write_backup
+from app.db.backup import (
+    BackupError,
+    set_aside_name,
+    unused_path,
+    write_backup,
+)
 from app.db.migrator import MigrationRefused, MigrationReport, Migrator, ProgressCallback
 from app.db.sqlite_files import durable_replace, open_read_only
 
@@ -79,7 +85,7 @@ def _move_aside(database: Path, now: datetime) -> Path:
     folder = set_aside_folder(database)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        target = unused_path(folder, f"{database.stem}-replaced-{now:%Y%m%d-%H%M%S}.db")
+        target = unused_path(folder, set_aside_name(database, now))
         os.replace(database, target)
     except OSError as error:
         raise RestoreError(f"could not move {database} aside: {error}") from error
@@ -97,21 +103,141 @@ class BackupDescription:
     size_bytes: int
     modified: datetime
     sales: int
+    customers: int
 
 
 def describe_backup(migrator: Migrator, backup: Path) -> BackupDescription:
-    """What a backup holds, for the operator to confirm; refuses what cannot be restored."""
+    """What a backup holds, for the operator to confirm; refuses what cannot be restored.
+
+    Reads the file read-only (no -wal or -shm is left beside it), and only counts through
+    indexes, so it stays quick on big files.
+    """
     state = migrator.inspect(backup)
     if state.is_new:
         raise MigrationRefused(f"{backup} is empty: it holds no books to restore.")
-    with open_read_only(backup) as conn:
-        has_sales = conn.execute(
-            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'sales'"
-        ).fetchone()[0]
-        sales = conn.execute("SELECT count(*) FROM sales").fetchone()[0] if has_sales else 0
-    stat = backup.stat()
+    try:
+        with open_read_only(backup) as conn:
+            tables = _tables(conn)
+            sales = _count(conn, tables, "sales")
+            customers = _count(conn, tables, "customers")
+        stat = backup.stat()
+    except (sqlite3.Error, OSError) as error:
+        raise MigrationRefused(
+            f"{backup} cannot be read ({error}). Nothing was changed."
+        ) from error
     return BackupDescription(
-        backup, state.version, stat.st_size, datetime.fromtimestamp(stat.st_mtime), int(sales)
+        backup,
+        state.version,
+        stat.st_size,
+        datetime.fromtimestamp(stat.st_mtime),
+        sales,
+        customers,
+    )
+
+
+def _tables(conn: sqlite3.Connection) -> set[str]:
+    return {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+
+def _count(conn: sqlite3.Connection, tables: set[str], table: str) -> int:
+    # Table names come from the fixed list above, never from the file.
+    return (
+        int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) if table in tables else 0
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class ChangesSince:
+    """What the current file holds that a backup does not: lost if the backup is restored."""
+
+    sales: int
+    payments: int  # one per payment taken (a receipt), or per row for payments before receipts
+    customers: int | None  # None: the backup predates customers, so they cannot be compared
+
+
+# For each table: the columns that identify a row beyond its id (all there since the table
+# was made). Equal at the backup's newest id in both files means the current file grew from
+# the backup, so higher ids are rows recorded after it.
+_LINEAGE = {
+    "sales": ("sold_at", "total", "paid", "note"),
+    "payment_history": ("paid_at", "amount", "debt_id", "note"),
+    "customers": ("created_at",),
+}
+
+
+def changes_since(backup: Path, database: Path) -> ChangesSince | None:
+    """Count what was recorded in `database` after `backup` was taken, by id; cheap on big files.
+
+    None when the two files went separate ways (the backup's newest sale, payment or customer
+    is not the same row in the current file, say after an older backup was restored and sold
+    on), so that counting by id would mislead.
+    """
+    try:
+        with open_read_only(backup) as old, open_read_only(database, quiet=False) as current:
+            old_tables, current_tables = _tables(old), _tables(current)
+            newest: dict[str, int] = {}
+            for table, columns in _LINEAGE.items():
+                newest[table] = 0
+                if table not in old_tables or table not in current_tables:
+                    continue
+                last = _newest_row(old, table, columns)
+                if last is not None:
+                    if _row(current, table, columns, last[0]) != last:
+                        return None
+                    newest[table] = int(last[0])
+            customers = (
+                _count_after(current, current_tables, "customers", newest["customers"])
+                if "customers" in old_tables
+                else None
+            )
+            return ChangesSince(
+                sales=_count_after(current, current_tables, "sales", newest["sales"]),
+                payments=_payments_after(current, current_tables, newest["payment_history"]),
+                customers=customers,
+            )
+    except sqlite3.Error:
+        log.warning("could not compare %s with %s", backup, database, exc_info=True)
+        return None
+
+
+def _newest_row(
+    conn: sqlite3.Connection, table: str, columns: tuple[str, ...]
+) -> tuple[Any, ...] | None:
+    row = conn.execute(
+        f"SELECT id, {', '.join(columns)} FROM {table} ORDER BY id DESC LIMIT 1"
+    ).fetchone()
+    return tuple(row) if row is not None else None
+
+
+def _row(
+    conn: sqlite3.Connection, table: str, columns: tuple[str, ...], row_id: object
+) -> tuple[Any, ...] | None:
+    row = conn.execute(
+        f"SELECT id, {', '.join(columns)} FROM {table} WHERE id = ?", (row_id,)
+    ).fetchone()
+    return tuple(row) if row is not None else None
+
+
+def _count_after(conn: sqlite3.Connection, tables: set[str], table: str, after_id: int) -> int:
+    if table not in tables:
+        return 0
+    return int(
+        conn.execute(f"SELECT count(*) FROM {table} WHERE id > ?", (after_id,)).fetchone()[0]
+    )
+
+
+def _payments_after(conn: sqlite3.Connection, tables: set[str], after_id: int) -> int:
+    if "payment_history" not in tables:
+        return 0
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(payment_history)")}
+    # A payment over several debts is one receipt and several rows; a return is no payment.
+    taken = "coalesce('r' || receipt_id, 'p' || id)" if "receipt_id" in columns else "id"
+    return int(
+        conn.execute(
+            f"SELECT count(DISTINCT {taken}) FROM payment_history "
+            "WHERE id > ? AND method <> 'return'",
+            (after_id,),
+        ).fetchone()[0]
     )
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app.db.backup import (
     BackupError,
-    backup_dir_for,
+    backup_files,
     manual_backup_name,
     unused_path,
     write_backup,
@@ -18,17 +18,34 @@ from app.db.database import close_connection, schema_version, sqlite_library_ver
 from app.db.migrator import MigrationError, Migrator, Progress
 from app.db.restore import (
     BackupDescription,
+    ChangesSince,
     RestoreError,
+    changes_since,
     describe_backup,
     restore_and_upgrade,
     set_aside_folder,
 )
+from app.services.auto_backup import backup_folders, last_backup_time
 from app.services.errors import ServiceError
 
 # (pages copied, pages in all)
 BackupProgress = Callable[[int, int], None]
 # (step, steps in all, message)
 StepProgress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True, slots=True)
+class BackupEntry:
+    """One file the operator may restore, as the restore dialog lists it."""
+
+    path: Path
+    kind: str  # "automatic", "manual", "before an upgrade", "replaced by a restore"
+    taken_at: datetime
+    size_bytes: int
+    version: int | None  # None when the file cannot be restored, and then:
+    problem: str | None  # why not
+    sales: int
+    customers: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +56,27 @@ class RestoreOutcome:
 
 
 class MaintenanceService:
-    def __init__(self, database_path: Path, migrator: Migrator) -> None:
+    def __init__(
+        self, database_path: Path, migrator: Migrator, backup_folder: Path | None = None
+    ) -> None:
+        """`backup_folder` None: `backups/` beside the database."""
         self.database_path = database_path
         self._migrator = migrator
+        self._folders = backup_folders(database_path, backup_folder)
 
     @property
     def backup_folder(self) -> Path:
-        return backup_dir_for(self.database_path)
+        """Where "Backup now" writes (the shop's chosen folder, or the default one)."""
+        return self._folders[0]
+
+    @property
+    def backup_folders(self) -> list[Path]:
+        """Every folder holding this database's backups: the chosen one, then the default."""
+        return list(self._folders)
+
+    def last_backup(self) -> datetime | None:
+        """When the newest backup of any kind was taken; None when there is none."""
+        return last_backup_time(self.database_path, self._folders)
 
     @property
     def set_aside_folder(self) -> Path:
@@ -81,6 +112,49 @@ class MaintenanceService:
             return describe_backup(self._migrator, backup)
         except MigrationError as error:
             raise ServiceError(str(error)) from error
+
+    def list_backups(self, progress: StepProgress | None = None) -> list[BackupEntry]:
+        """This database's backups in its folders and the files restores set aside, newest
+        first, each read read-only; a file that cannot be restored is listed with the reason.
+
+        Safe in a worker thread: it opens each file through its own connection.
+        """
+        found = backup_files(self.database_path, [*self._folders, self.set_aside_folder])
+        entries = []
+        for step, backup in enumerate(found):
+            if progress is not None:
+                progress(step, len(found), f"Reading {backup.path.name}…")
+            entries.append(self.describe_entry(backup.path, backup.kind.value, backup.taken_at))
+        return entries
+
+    def describe_entry(
+        self, path: Path, kind: str = "chosen file", taken_at: datetime | None = None
+    ) -> BackupEntry:
+        """One file as the restore dialog lists it, readable or not (never raises)."""
+        try:
+            size = path.stat().st_size
+            modified = datetime.fromtimestamp(path.stat().st_mtime)
+        except OSError as error:
+            return BackupEntry(path, kind, taken_at or datetime.min, 0, None, str(error), 0, 0)
+        try:
+            found = describe_backup(self._migrator, path)
+        except MigrationError as error:
+            return BackupEntry(path, kind, taken_at or modified, size, None, str(error), 0, 0)
+        return BackupEntry(
+            path,
+            kind,
+            taken_at or modified,
+            size,
+            found.version,
+            None,
+            found.sales,
+            found.customers,
+        )
+
+    def changes_since(self, backup: Path) -> ChangesSince | None:
+        """What restoring `backup` would take out of the books, counted cheaply; None when
+        the current file and the backup went separate ways and only the date can be said."""
+        return changes_since(backup, self.database_path)
 
     def release_database(self) -> None:
         """Close the calling thread's connection; the next query opens the file anew.

@@ -11,11 +11,18 @@ from pathlib import Path
 
 import pytest
 
+from app.db import backup as backup_module
 from app.db.backup import (
     PARTIAL_SUFFIX,
     BackupError,
+    BackupKind,
+    automatic_backup_name,
+    backup_files,
+    looks_like_sqlite,
     manual_backup_name,
+    parse_backup_name,
     prune_upgrade_backups,
+    set_aside_name,
     unused_path,
     upgrade_backup_name,
     write_backup,
@@ -223,3 +230,63 @@ def test_pruning_leaves_other_databases_backups_alone(tmp_path: Path) -> None:
 
     assert removed == [older]
     assert all(path.exists() for path in [*demo, similar, just_written])
+
+
+def test_a_full_disk_fails_cleanly(
+    database_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def full_disk(partial: Path) -> sqlite3.Connection:
+        copy = sqlite3.connect(partial, isolation_level=None)
+        copy.execute("PRAGMA max_page_count = 3")
+        return copy
+
+    monkeypatch.setattr(backup_module, "_open_copy", full_disk)
+    target = tmp_path / "backups" / "copy.db"
+    with pytest.raises(BackupError, match=r"could not write the backup .*disk is full"):
+        write_backup(database_path, target)
+    assert list(target.parent.iterdir()) == []
+
+
+def test_backup_names_are_read_back_by_kind(tmp_path: Path) -> None:
+    database = tmp_path / "dukan.db"
+    moment = datetime(2026, 11, 21, 10, 30, 5)
+    named = {
+        automatic_backup_name(database, moment): BackupKind.AUTOMATIC,
+        manual_backup_name(database, moment): BackupKind.MANUAL,
+        upgrade_backup_name(database, 28, moment): BackupKind.UPGRADE,
+        set_aside_name(database, moment): BackupKind.SET_ASIDE,
+        "dukan-auto-20261121-103005-2.db": BackupKind.AUTOMATIC,
+    }
+    for name, kind in named.items():
+        parsed = parse_backup_name(database, tmp_path / name)
+        assert parsed is not None and (parsed.kind, parsed.taken_at) == (kind, moment), name
+    for stranger in [
+        "demo-auto-20261121-103005.db",
+        "dukan-auto-20261321-103005.db",  # month 13
+        "dukan-auto-20261121-103005.db.partial",
+        "dukan-v2-v001-20240101-000000.db",
+        "dukan.db",
+    ]:
+        assert parse_backup_name(database, tmp_path / stranger) is None, stranger
+
+
+def test_backup_files_lists_both_folders_newest_first_once_each(tmp_path: Path) -> None:
+    database = tmp_path / "shop" / "dukan.db"
+    chosen, default = tmp_path / "usb", tmp_path / "shop" / "backups"
+    chosen.mkdir()
+    default.mkdir(parents=True)
+    old = default / "dukan-v010-20240101-000000.db"
+    new = chosen / "dukan-auto-20250101-000000.db"
+    for path in (old, new, chosen / "notes.txt", chosen / "demo-auto-20260101-000000.db"):
+        path.write_bytes(b"")
+    (chosen / "dukan-auto-20990101-000000.db").mkdir()  # a folder with a backup's name
+    found = backup_files(database, [chosen, default, chosen, tmp_path / "missing"])
+    assert [backup.path for backup in found] == [new, old]
+
+
+def test_looks_like_sqlite_reads_the_header(database_path: Path, tmp_path: Path) -> None:
+    assert looks_like_sqlite(database_path)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"SQLite format 2")
+    assert not looks_like_sqlite(junk)
+    assert not looks_like_sqlite(tmp_path / "missing.db")

@@ -14,12 +14,15 @@ import pytest
 from app.db.backup import write_backup
 from app.db.migrator import MigrationRefused, Migrator
 from app.db.restore import (
+    ChangesSince,
     RestoreError,
+    changes_since,
     describe_backup,
     restore_and_upgrade,
     restore_backup,
 )
 from app.db.sqlite_files import open_read_only
+from tests.conftest import add_debt, add_payment
 
 MOMENT = datetime(2026, 11, 21, 10, 30, 0)
 
@@ -143,3 +146,68 @@ def test_backups_that_cannot_be_restored_are_refused(
     with pytest.raises(MigrationRefused):
         restore_and_upgrade(migrator, backup, database_path, now=MOMENT)
     assert _notes(database_path) == ["today"]
+
+
+def _add_customer(path: Path, name: str) -> None:
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("INSERT INTO customers (name) VALUES (?)", (name,))
+    conn.close()
+
+
+def test_describe_counts_customers_and_reads_without_leaving_files(
+    database_path: Path, tmp_path: Path, migrator: Migrator
+) -> None:
+    _add_customer(database_path, "Amina")
+    _add_customer(database_path, "Ваня")
+    _sell(database_path, "one")
+    folder = tmp_path / "kept"
+    backup = write_backup(database_path, folder / "backup.db")
+    found = describe_backup(migrator, backup)
+    assert (found.sales, found.customers) == (1, 2)
+    assert sorted(p.name for p in folder.iterdir()) == ["backup.db"]
+
+
+def test_changes_since_counts_what_a_restore_would_lose(
+    database_path: Path, tmp_path: Path
+) -> None:
+    _add_customer(database_path, "Amina")
+    _sell(database_path, "in the backup")
+    backup = write_backup(database_path, tmp_path / "backup.db")
+    assert changes_since(backup, database_path) == ChangesSince(0, 0, 0)
+    for note in ("later 1", "later 2"):
+        _sell(database_path, note)
+    _add_customer(database_path, "Samir")
+    conn = sqlite3.connect(database_path)
+    with conn:
+        debt = add_debt(conn, None, 500, customer="Nadia")
+        add_payment(conn, debt, 200)
+        add_payment(conn, debt, 100)
+    conn.close()
+
+    assert changes_since(backup, database_path) == ChangesSince(sales=2, payments=2, customers=2)
+
+
+def test_changes_since_cannot_count_files_that_went_separate_ways(
+    database_path: Path, tmp_path: Path
+) -> None:
+    _sell(database_path, "first")
+    older = write_backup(database_path, tmp_path / "older.db")
+    _sell(database_path, "second")
+    newer = write_backup(database_path, tmp_path / "newer.db")
+    restore_backup(older, database_path, MOMENT)
+    _sell(database_path, "another second")  # the same id as "second" in the newer backup
+    assert changes_since(newer, database_path) is None
+    # Against the older backup the current file still just grew.
+    assert changes_since(older, database_path) == ChangesSince(1, 0, 0)
+
+
+def test_changes_since_an_older_version_counts_sales_not_customers(
+    populated_copy: Callable[[int], Path], tmp_path: Path, migrator: Migrator
+) -> None:
+    """A backup from before customers: the upgrade made customers the backup never had."""
+    current = populated_copy(10)
+    backup = write_backup(current, tmp_path / "v10.db")
+    migrator.migrate(current)
+    _sell(current, "after the upgrade")
+    assert changes_since(backup, current) == ChangesSince(1, 0, None)

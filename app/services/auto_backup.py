@@ -1,0 +1,127 @@
+"""Automatic backups on start (once a day) and on quit, pruned by the rotation rule."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from app.db.backup import (
+    BackupError,
+    BackupFile,
+    BackupKind,
+    automatic_backup_name,
+    backup_dir_for,
+    backup_files,
+    looks_like_sqlite,
+    unused_path,
+    write_backup,
+)
+from app.domain.backup_rotation import backups_to_keep
+from app.services.errors import ServiceError
+
+log = logging.getLogger(__name__)
+
+# The shop's settings say how many; this is their default too.
+DEFAULT_KEEP_DAILY = 7
+# (pages copied, pages in all)
+BackupProgress = Callable[[int, int], None]
+# Kinds that are copies of the books as they were; a set-aside file is the books a restore
+# replaced, not a backup anyone took.
+BACKUP_KINDS = (BackupKind.AUTOMATIC, BackupKind.MANUAL, BackupKind.UPGRADE)
+
+
+def backup_folders(database_path: Path, folder: Path | None) -> list[Path]:
+    """The chosen folder, then the default one beside the database (upgrade backups go there)."""
+    default = backup_dir_for(database_path)
+    chosen = folder.expanduser().resolve() if folder is not None else default
+    return [chosen] if chosen == default else [chosen, default]
+
+
+def last_backup_time(database_path: Path, folders: Iterable[Path]) -> datetime | None:
+    """When the newest backup of any kind in `folders` was taken; None when there is none."""
+    for backup in backup_files(database_path, folders):
+        if backup.kind in BACKUP_KINDS:
+            return backup.taken_at
+    return None
+
+
+class AutoBackups:
+    """Backups the window takes by itself; `run` is safe in a worker thread (own connection)."""
+
+    def __init__(
+        self,
+        database_path: Path,
+        folder: Path | None = None,
+        keep_daily: int = DEFAULT_KEEP_DAILY,
+        now: Callable[[], datetime] = datetime.now,
+    ) -> None:
+        self.database_path = database_path
+        self.folders = backup_folders(database_path, folder)
+        self.keep_daily = keep_daily
+        self._now = now
+
+    @property
+    def folder(self) -> Path:
+        """Where automatic backups are written."""
+        return self.folders[0]
+
+    def automatic_backups(self) -> list[BackupFile]:
+        """This database's automatic backups that look whole, newest first."""
+        return [
+            backup
+            for backup in backup_files(self.database_path, [self.folder])
+            if backup.kind is BackupKind.AUTOMATIC and looks_like_sqlite(backup.path)
+        ]
+
+    def due_on_start(self) -> bool:
+        """Whether the start of the window should back up: not if one was taken today.
+
+        Only names and file headers are read, so the window's start does not wait on it.
+        """
+        newest = next(iter(self.automatic_backups()), None)
+        return newest is None or newest.taken_at.date() != self._now().date()
+
+    def last_backup(self) -> datetime | None:
+        """The newest backup of every kind (automatic, manual, before an upgrade)."""
+        return last_backup_time(self.database_path, self.folders)
+
+    def run(self, progress: BackupProgress | None = None) -> Path:
+        """Write a verified automatic backup, then prune older automatic ones.
+
+        On failure nothing is pruned and no partial file is left; ServiceError says why.
+        """
+        target = unused_path(self.folder, automatic_backup_name(self.database_path, self._now()))
+        try:
+            written = write_backup(self.database_path, target, progress)
+        except BackupError as error:
+            log.error("automatic backup failed: %s", error)
+            raise ServiceError(
+                f"The automatic backup failed: {error}. Older backups were kept."
+            ) from error
+        try:
+            self.rotate(newest=written)
+        except OSError:
+            # The new backup is written and sound; too many old ones is no reason to fail.
+            log.warning("could not prune old automatic backups in %s", self.folder, exc_info=True)
+        return written
+
+    def rotate(self, newest: Path) -> list[Path]:
+        """Delete the automatic backups the rotation rule does not keep; returns what went.
+
+        `newest` (the one just written) stays even if the clock went back and its name looks
+        older than the rest. Manual and pre-upgrade backups, other databases' files and files
+        that do not look like a database are never touched.
+        """
+        backups = self.automatic_backups()
+        kept = backups_to_keep((backup.taken_at for backup in backups), self.keep_daily)
+        doomed = [
+            backup.path
+            for backup in backups
+            if backup.taken_at not in kept and backup.path.resolve() != newest.resolve()
+        ]
+        for path in doomed:
+            path.unlink()
+            log.info("old automatic backup removed: %s", path)
+        return doomed
