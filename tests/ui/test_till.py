@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
 from app.db.database import DukanDatabase, open_database
-from app.db.tables import AuditEntry, CustomerBalance, Debt, Sale, SaleItem
+from app.db.tables import AuditEntry, Customer, CustomerBalance, Debt, Sale, SaleItem
 from app.domain.basket import BasketLine
 from app.domain.customer_form import CustomerDraft
 from app.services.checkout import Checkout, CheckoutRequest
@@ -22,8 +23,10 @@ from app.services.product_catalog import ProductCatalog
 from app.services.receipts import ReceiptService
 from app.ui import prompts
 from app.ui.app_events import AppEvents
+from app.ui.customers.customer_dialog import CustomerDialog
 from app.ui.dates import from_qdate, to_qdate
 from app.ui.sales import product_menu
+from app.ui.sales.basket_model import QUANTITY_COLUMN
 from app.ui.sales.credit_panel import AFTER, LIMIT, OWED, THIS_SALE
 from app.ui.sales.till_view import TillServices, TillView
 from tests.services.till import product
@@ -309,3 +312,126 @@ def test_a_debt_recorded_elsewhere_updates_the_credit_panel_of_the_chosen_custom
     )
     events.debt_created.emit(debt.id)
     assert till.credit_panel.value(OWED) == "1,200.00"
+
+
+def _new_customer_dialog(
+    monkeypatch: pytest.MonkeyPatch, fill: Callable[[CustomerDialog], None]
+) -> list[dict[str, str]]:
+    """Replace the modal loop of the "New customer" dialog by `fill(dialog)`, which types and
+    saves or cancels as the cashier would; returns what the form showed when it opened."""
+    opened: list[dict[str, str]] = []
+
+    def run(dialog: CustomerDialog) -> int:
+        opened.append({field: dialog.edits[field].text() for field in ("name", "phone")})
+        opened[-1]["title"] = dialog.windowTitle()
+        fill(dialog)
+        return dialog.result()
+
+    monkeypatch.setattr(CustomerDialog, "exec", run)
+    return opened
+
+
+def test_new_customer_in_the_picker_creates_one_and_picks_it(
+    qtbot: QtBot,
+    till: TillView,
+    shop: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+    events: AppEvents,
+) -> None:
+    def save_karim(dialog: CustomerDialog) -> None:
+        dialog.edits["phone"].setText("0661 22 33 44")
+        dialog.edits["credit_limit"].setText("500")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+    opened = _new_customer_dialog(monkeypatch, save_karim)
+    scan(qtbot, till, OIL)
+    qtbot.keyClick(till, Qt.Key.Key_F4)
+    qtbot.keyClicks(till.picker.search_edit, "Karim Ziani")
+    qtbot.mouseClick(till.picker.new_button, Qt.MouseButton.LeftButton)
+
+    # The form opened on what was typed; saving it picked the new customer.
+    assert opened == [{"title": "New customer", "name": "Karim Ziani", "phone": ""}]
+    karim = Customer.get(Customer.name == "Karim Ziani")
+    assert till.picker.customer_id == karim.id
+    assert "Karim Ziani" in till.picker.chosen_label.text()
+    assert "+213 661 22 33 44" in till.picker.chosen_label.text()  # stored in the shop's region
+    assert till.picker.search_edit.text() == ""
+    assert till.credit_panel.value(LIMIT) == "500.00"
+    assert till.credit_panel.value(THIS_SALE) == "350.00"
+    assert till.due_edit.isEnabled()
+    # The sale goes on the new customer's account.
+    with qtbot.waitSignal(events.sale_recorded) as recorded:
+        qtbot.keyClick(till, Qt.Key.Key_F9)
+    assert Debt.get(Debt.sale == recorded.args[0]).customer_id == karim.id
+
+
+def test_a_phone_typed_in_the_picker_starts_the_new_customer_and_cancel_keeps_walk_in(
+    qtbot: QtBot, till: TillView, shop: dict[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = _new_customer_dialog(
+        monkeypatch,
+        lambda dialog: dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel).click(),
+    )
+    qtbot.keyClick(till, Qt.Key.Key_F4)
+    qtbot.keyClicks(till.picker.search_edit, "0770 11 22 33")
+    qtbot.mouseClick(till.picker.new_button, Qt.MouseButton.LeftButton)
+
+    assert [(form["name"], bool(form["phone"])) for form in opened] == [("", True)]
+    assert till.picker.customer_id is None
+    assert "Walk-in" in till.picker.chosen_label.text()
+    assert Customer.select().count() == 1  # only Amina
+
+
+@pytest.mark.parametrize(
+    ("key", "modifiers"),
+    [
+        (Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier),
+        # The Enter of the number pad, which many tills put beside the scanner.
+        (Qt.Key.Key_Enter, Qt.KeyboardModifier.ControlModifier),
+        (
+            Qt.Key.Key_Enter,
+            Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.KeypadModifier,
+        ),
+    ],
+)
+def test_ctrl_enter_completes_the_sale(
+    qtbot: QtBot,
+    till: TillView,
+    shop: dict[str, int],
+    events: AppEvents,
+    *,
+    key: Qt.Key,
+    modifiers: Qt.KeyboardModifier,
+) -> None:
+    scan(qtbot, till, TEA)
+    qtbot.keyClicks(till.tendered_edit, "300")
+    with qtbot.waitSignal(events.sale_recorded) as recorded:
+        qtbot.keyClick(till.tendered_edit, key, modifiers)
+    sale = Sale.get_by_id(recorded.args[0])
+    assert (sale.total, sale.paid, sale.tendered) == (25_000, 25_000, 30_000)
+    assert till.model.basket.is_empty()
+    assert "change <b>50.00</b>" in till.last_sale_label.text()
+
+
+def test_digits_typed_on_a_basket_line_set_its_quantity(
+    qtbot: QtBot, till: TillView, shop: dict[str, int]
+) -> None:
+    scan(qtbot, till, TEA)
+    scan(qtbot, till, OIL)
+    till.table.setFocus()
+    qtbot.keyClick(till.table, Qt.Key.Key_Up)  # from the oil (just scanned) to the tea
+    assert till.table.currentIndex().row() == 0
+    # Typing on the line, in whatever column the cursor is, opens its quantity.
+    qtbot.keyClick(till.table, Qt.Key.Key_1)
+    editor = QApplication.focusWidget()
+    assert editor is not None and editor is not till.table
+    qtbot.keyClick(editor, Qt.Key.Key_2)
+    assert till.model.basket.lines[0].quantity == 1  # nothing changes while typing
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+    # Qt's delegate commits an editor closed with Enter from the event loop, not at once.
+    qtbot.waitUntil(lambda: till.model.basket.lines[0].quantity == 12)
+    assert [line.quantity for line in till.model.basket.lines] == [12, 1]
+    assert till.model.index(0, QUANTITY_COLUMN).data() == "12"
+    assert till.total_label.text() == "3,350.00"
+    assert till.count_label.text() == "2 lines, 13 items"
