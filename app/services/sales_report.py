@@ -9,13 +9,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from peewee import JOIN, fn
 
 from app.db.query_rows import tuples
-from app.db.tables import Customer, Debt, Sale, SaleReversal
+from app.db.tables import Customer, CustomerSearchKey, Debt, Sale, SaleReversal
+from app.domain.customer_search import name_keys, query_prefixes
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money
+from app.services.customer_directory import CustomerDirectory, key_starts_with
 from app.services.errors import ServiceError
 from app.services.sales_history import customer_label, day_bounds
 
@@ -44,6 +46,27 @@ class CustomerSalesRow:
     on_credit_minor: int  # left on the customer's account by these sales
     reversed_minor: int  # value of the lines that came back (voids and refunds)
     net_minor: int  # total_minor - reversed_minor
+
+
+def _sold_to_found(search: str) -> Any:
+    """Sales to the customers `search` finds, as the directory's search finds them: by the
+    stored search keys (any script, folded) or a customer's exact number (a merged one's
+    survivor); and the walk-in sales when the typed words begin the walk-in row's name."""
+    prefixes = query_prefixes(search)
+    found: Any = Sale.customer.in_([])
+    if prefixes:
+        condition = key_starts_with(prefixes[0])
+        for prefix in prefixes[1:]:
+            condition |= key_starts_with(prefix)
+        found = Sale.customer.in_(
+            CustomerSearchKey.select(CustomerSearchKey.customer).where(condition)
+        )
+    resolved = CustomerDirectory().resolve_number(search)
+    if resolved is not None:
+        found |= Sale.customer == resolved
+    if any(key.startswith(prefix) for key in name_keys(ANONYMOUS) for prefix in prefixes):
+        found |= Sale.customer.is_null()
+    return found
 
 
 def average(total_minor: int, count: int) -> int:
@@ -77,14 +100,19 @@ class SalesReport:
     def __init__(self, money_format: CurrencyFormat = DEFAULT_FORMAT) -> None:
         self._money_format = money_format
 
-    def rows(self, start: date, end: date) -> list[CustomerSalesRow]:
+    def rows(self, start: date, end: date, search: str = "") -> list[CustomerSalesRow]:
         """One row per customer who bought in the days `start`..`end` (both included), and one
-        for the walk-in sales; largest total first.
+        for the walk-in sales; largest total first. A `search` keeps the customers the
+        directory finds for it (name, a word of it, phone digits or number, as typed), and
+        the walk-in row only when it is what was typed ("walk", "anonymous").
 
         One statement: a GROUP BY over sales.customer_id for the period (seed 000's pattern;
         idx_sales_customer_sold covers its columns), each sale's debt and returns looked up
         by their sale_id indexes (most sales have neither), then the customers' names."""
         low, high = day_bounds(start, end)
+        in_report = (Sale.sold_at >= low) & (Sale.sold_at < high)
+        if search.strip():
+            in_report &= _sold_to_found(search)
         sale_debt = Debt.select(fn.COALESCE(fn.SUM(Debt.amount), 0)).where(Debt.sale == Sale.id)
         sale_returns = SaleReversal.select(fn.COALESCE(fn.SUM(SaleReversal.amount), 0)).where(
             SaleReversal.sale == Sale.id
@@ -98,7 +126,7 @@ class SalesReport:
                 fn.SUM(sale_debt).alias("on_credit"),
                 fn.SUM(sale_returns).alias("returned"),
             )
-            .where((Sale.sold_at >= low) & (Sale.sold_at < high))
+            .where(in_report)
             .group_by(Sale.customer)
             .alias("per_customer")
         )

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 
 from app.db.database import DukanDatabase
+from app.domain.customer_form import CustomerDraft
 from app.domain.money import CurrencyFormat
+from app.services.customer_changes import CustomerChanges
+from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
 from app.services.sales_history import SalesHistory
 from app.services.sales_report import (
@@ -175,3 +178,75 @@ def test_a_failed_export_says_where_and_leaves_nothing_behind(
     with pytest.raises(ServiceError, match="taken by a folder"):
         report.export_csv([], folder / "taken by a folder")
     assert [p.name for p in folder.iterdir()] == ["taken by a folder"]
+
+
+@pytest.fixture
+def three_buyers(report: SalesReport) -> dict[str, int]:
+    changes = CustomerChanges(fallback_region="DZ")
+    ids = {
+        "amina": changes.create(CustomerDraft(name="Amina Benali", phone="0555 12 34 56")),
+        "karim": changes.create(CustomerDraft(name="Karim Benali")),
+        "olga": changes.create(CustomerDraft(name="Ольга Смирнова")),
+    }
+    sell_at("2026-11-02 09:00:00", [("Rice", 1, 4_000)], customer_id=ids["amina"])
+    sell_at("2026-11-03 09:00:00", [("Oil", 1, 2_000)], customer_id=ids["karim"])
+    sell_at("2026-11-04 09:00:00", [("Tea", 1, 500)], customer_id=ids["olga"])
+    sell_at("2026-11-05 09:00:00", [("Bread", 1, 150)])
+    # Bought nothing this month: never a row, whatever is typed.
+    changes.create(CustomerDraft(name="Amir Benali"))
+    return ids
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("", ["amina", "karim", "olga", None]),
+        ("   ", ["amina", "karim", "olga", None]),
+        ("benali", ["amina", "karim"]),  # a word of the name
+        ("AMI", ["amina"]),  # any case; Amir bought nothing
+        ("ольга", ["olga"]),  # folded in every script
+        ("0555 12", ["amina"]),  # phone digits as typed
+        ("555123", ["amina"]),
+        ("walk", [None]),  # the walk-in row by its own name
+        ("Anonymous", [None]),
+        ("zz", []),
+    ],
+)
+def test_a_search_keeps_the_customers_it_finds(
+    report: SalesReport, three_buyers: dict[str, int], typed: str, expected: list[str | None]
+) -> None:
+    rows = report.rows(*NOVEMBER, typed)
+    ids = {three_buyers[name] if name else None for name in expected}
+    assert {row.customer_id for row in rows} == ids
+    # The sums are the customer's own, not cut down by the search.
+    for row in rows:
+        assert row == by_customer(report.rows(*NOVEMBER))[row.customer_id]
+
+
+def test_a_search_by_number_finds_that_customer_and_a_merged_ones_survivor(
+    report: SalesReport, three_buyers: dict[str, int]
+) -> None:
+    karim = three_buyers["karim"]
+    number = CustomerDirectory().get(karim).number
+    assert [row.customer_id for row in report.rows(*NOVEMBER, number.lower())] == [karim]
+
+    CustomerChanges().merge(three_buyers["amina"], karim, reason="same person")
+    # Karim's sales moved to Amina; his old number finds her, with both sales.
+    (row,) = report.rows(*NOVEMBER, number)
+    assert (row.customer_id, row.sales, row.total_minor) == (three_buyers["amina"], 2, 6_000)
+
+
+def test_the_search_is_one_statement_in_the_database(
+    database: DukanDatabase, report: SalesReport, three_buyers: dict[str, int]
+) -> None:
+    statements: list[str] = []
+    conn = database.sqlite_connection()
+    conn.set_trace_callback(statements.append)
+    try:
+        rows = report.rows(*NOVEMBER, "benali")
+    finally:
+        conn.set_trace_callback(None)
+    assert len(rows) == 2
+    # The number lookup, then the report itself with the search inside its WHERE.
+    report_sql = [sql for sql in statements if "GROUP BY" in sql]
+    assert len(report_sql) == 1 and "customer_search_keys" in report_sql[0]

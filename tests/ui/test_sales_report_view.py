@@ -217,12 +217,68 @@ def test_the_report_reads_nothing_until_it_is_shown(events: AppEvents, qtbot: Qt
     asked: list[tuple[date, date]] = []
 
     class CountingReport(SalesReport):
-        def rows(self, start: date, end: date) -> list[CustomerSalesRow]:
+        def rows(self, start: date, end: date, search: str = "") -> list[CustomerSalesRow]:
             asked.append((start, end))
-            return super().rows(start, end)
+            return super().rows(start, end, search)
 
     view = SalesReportView(CountingReport(), events, today=lambda: DAY)
     qtbot.addWidget(view)
     assert asked == []
     view.show()
     assert asked == [(DAY.replace(day=1), DAY)]
+
+
+def test_typing_a_customer_keeps_their_row_and_the_totals_follow(
+    qtbot: QtBot,
+    shop: dict[str, int],
+    view: SalesReportView,
+    *,
+    recorded_prompts: PromptRecorder,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    qtbot.keyClick(view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert view.search_edit.hasFocus()
+    qtbot.keyClicks(view.search_edit, "chad")
+    qtbot.waitUntil(lambda: customers(view) == ["Chadia"])
+    assert view.totals.value(SALES) == "1"
+    assert view.totals.value(TOTAL) == "10.00"
+    qtbot.keyClick(view.search_edit, Qt.Key.Key_Return)
+    assert view.table.hasFocus()
+
+    # Another period keeps the search; Chadia bought nothing in October.
+    view.from_edit.setDate(QDate(2026, 10, 1))
+    view.to_edit.setDate(QDate(2026, 10, 31))
+    assert names(view) == []
+    view.month_button.click()
+    assert customers(view) == ["Chadia"]
+
+    # The walk-in sales are found by their own row's name.
+    view.search_edit.setText("walk")
+    qtbot.waitUntil(lambda: customers(view) == [ANONYMOUS])
+    assert view.totals.value(TOTAL) == "3.51"
+
+    # What is exported is what is shown.
+    chosen = tmp_path / "walk-in.csv"
+    monkeypatch.setattr(prompts, "choose_csv_to_save", lambda *_args: chosen)
+    view.export_button.click()
+    with chosen.open(encoding="utf-8-sig", newline="") as stream:
+        assert [line[0] for line in csv.reader(stream)] == ["customer", ANONYMOUS, "Total"]
+    assert recorded_prompts.titles() == ["Report exported"]
+
+    view.search_edit.clear()
+    qtbot.waitUntil(lambda: len(names(view)) == 4)
+    assert view.totals.value(TOTAL) == "122.51"
+
+
+def test_a_new_sale_keeps_the_search(
+    qtbot: QtBot, shop: dict[str, int], view: SalesReportView, events: AppEvents
+) -> None:
+    view.search_edit.setText("amina")
+    qtbot.waitUntil(lambda: customers(view) == ["Amina"])
+    events.sale_recorded.emit(sell_at("2026-11-21 09:00:00", [("Cake", 1, 500)]))
+    assert customers(view) == ["Amina"]
+    events.sale_recorded.emit(
+        sell_at("2026-11-21 10:00:00", [("Cake", 1, 500)], customer_id=shop["Amina"])
+    )
+    assert view.totals.value(TOTAL) == "14.00"

@@ -15,12 +15,14 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
 )
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -231,6 +233,16 @@ class SalesReportView(QWidget):
         self.month_button = _button("This mo&nth")
         self.year_button = _button("This y&ear")
         self.export_button = _button("E&xport CSV…")
+        # A search box, as in the Debtors list: typing "Benali" shows every Benali who bought
+        # in the period and their sum, with no popup to pick from first.
+        self.search_edit = QLineEdit()
+        self.search_edit.setPlaceholderText("Customer: name, phone or number  (Ctrl+F)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setToolTip("Type “walk” for the walk-in sales")
+        # Zero delay: keys already queued become one search.
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(0)
         self.model = ReportModel(money_format, self)
         self.table = self._table()
         self.totals = SummaryLine([SALES, TOTAL, AVERAGE, PAID, ON_CREDIT, RETURNED, NET])
@@ -243,7 +255,8 @@ class SalesReportView(QWidget):
         range_row.addSpacing(12)
         for button in (self.today_button, self.month_button, self.year_button):
             range_row.addWidget(button)
-        range_row.addStretch(1)
+        range_row.addSpacing(12)
+        range_row.addWidget(self.search_edit, 1)
         range_row.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.addLayout(range_row)
@@ -256,6 +269,12 @@ class SalesReportView(QWidget):
         self.month_button.clicked.connect(self._on_month_button_clicked)
         self.year_button.clicked.connect(self._on_year_button_clicked)
         self.export_button.clicked.connect(self._on_export_button_clicked)
+        self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self._search_timer.timeout.connect(self.refresh)
+        # Only while this view is showing: the other views have their own Ctrl+F.
+        self.find_shortcut = QShortcut(QKeySequence.StandardKey.Find, self)
+        self.find_shortcut.activated.connect(self._on_find_shortcut_activated)
         for changed in (events.sale_recorded, events.sale_reversed, events.database_restored):
             changed.connect(self._on_events_books_changed)
 
@@ -293,7 +312,8 @@ class SalesReportView(QWidget):
 
     def refresh(self) -> None:
         self._stale = False
-        rows = self._report.rows(*self.range)
+        self._search_timer.stop()
+        rows = self._report.rows(*self.range, self.search_edit.text())
         self.model.set_rows(rows)
         summed = totals(rows)
         self.totals.set_value(SALES, f"{summed.sales:,}")
@@ -315,6 +335,18 @@ class SalesReportView(QWidget):
         super().showEvent(event)
         if self._stale:
             self.refresh()
+
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        self._search_timer.start()
+
+    def _on_search_edit_return_pressed(self) -> None:
+        # Typing, then Enter, then arrows: the table takes over from the search field.
+        self.refresh()
+        self.table.setFocus()
+
+    def _on_find_shortcut_activated(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
 
     def _on_events_books_changed(self, _what: object) -> None:
         # Hidden behind the till, the report is read again only when it is looked at.
