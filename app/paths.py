@@ -11,6 +11,8 @@ import platformdirs
 APP_NAME = "Dukan"
 DATABASE_FILE_NAME = "dukan.db"
 DATA_DIR_VARIABLE = "DUKAN_DATA_DIR"
+DEMO_FOLDER_NAME = "demo"
+DEMO_DATABASE_FILE_NAME = "dukan-demo.db"
 
 
 def data_dir() -> Path:
@@ -25,6 +27,12 @@ def data_dir() -> Path:
 
 def default_database_path() -> Path:
     return data_dir() / DATABASE_FILE_NAME
+
+
+def demo_database_path() -> Path:
+    """The demo shop's file (`--demo`), in a folder of its own so that its backups and its
+    window's lock never mix with the shop's."""
+    return data_dir() / DEMO_FOLDER_NAME / DEMO_DATABASE_FILE_NAME
 
 
 def lock_path_for(database_path: Path) -> Path:
