@@ -11,6 +11,7 @@ from app.db.backup import (
     BackupError,
     backup_files,
     manual_backup_name,
+    parse_backup_name,
     unused_path,
     write_backup,
 )
@@ -128,9 +129,16 @@ class MaintenanceService:
         return entries
 
     def describe_entry(
-        self, path: Path, kind: str = "chosen file", taken_at: datetime | None = None
+        self, path: Path, kind: str | None = None, taken_at: datetime | None = None
     ) -> BackupEntry:
-        """One file as the restore dialog lists it, readable or not (never raises)."""
+        """One file as the restore dialog lists it, readable or not (never raises).
+
+        Kind and time come from the file's name when Dukan named it for this database,
+        otherwise "chosen file" and its modification time.
+        """
+        named = parse_backup_name(self.database_path, path)
+        kind = kind or (named.kind.value if named is not None else "chosen file")
+        taken_at = taken_at or (named.taken_at if named is not None else None)
         try:
             size = path.stat().st_size
             modified = datetime.fromtimestamp(path.stat().st_mtime)

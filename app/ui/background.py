@@ -97,3 +97,43 @@ def run_with_progress(parent: QWidget | None, title: str, job: Callable[[ReportP
     if isinstance(outcome, _Raised):
         raise outcome.error
     return outcome  # type: ignore[return-value]
+
+
+class BackgroundJob(QObject):
+    """One job in a worker thread with no dialog, for work the operator need not wait for.
+
+    `succeeded(result)` or `failed(error)` arrives on the GUI thread when it ends.
+    """
+
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, job: Callable[[], object], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._worker = _Worker(lambda _report: job())
+        self._thread = QThread()
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.run)
+        # The thread ends as soon as the job does (direct: it runs in the worker thread), so
+        # `wait` never depends on the GUI thread's event loop.
+        self._worker.finished.connect(self._thread.quit, Qt.ConnectionType.DirectConnection)
+        # `self` lives in the GUI thread, so this arrives queued there.
+        self._worker.finished.connect(self._on_worker_finished)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def is_running(self) -> bool:
+        return self._thread.isRunning()
+
+    def wait(self) -> None:
+        """Block until the job has ended (safe from any thread); its signal comes later."""
+        self._thread.wait()
+
+    @Slot(object)
+    def _on_worker_finished(self, outcome: object) -> None:
+        self._thread.wait()
+        if isinstance(outcome, _Raised):
+            self.failed.emit(outcome.error)
+        else:
+            self.succeeded.emit(outcome)

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from app import __version__
 from app.domain.money import CurrencyFormat
+from app.services.auto_backup import AutoBackups
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_csv import CustomerCsv
 from app.services.customer_directory import CustomerDirectory
@@ -23,10 +27,11 @@ from app.services.shop_settings import ShopSettings
 from app.services.summary import SummaryService
 from app.ui import prompts
 from app.ui.app_events import AppEvents
-from app.ui.background import ReportProgress, run_with_progress
+from app.ui.background import BackgroundJob, ReportProgress, run_with_progress
 from app.ui.customers.customers_tab import CustomersTab
 from app.ui.debts.debt_services import DebtServices
 from app.ui.debts.debts_tab import DebtsTab
+from app.ui.restore_dialog import RestoreDialog
 from app.ui.sales.products_dialog import ProductsDialog
 from app.ui.sales.sales_tab import SalesServices, SalesTab
 from app.ui.settings_dialog import SettingsDialog
@@ -46,12 +51,28 @@ class Services:
     sales: SalesServices = field(default_factory=SalesServices)
     debts: DebtServices = field(default_factory=DebtServices)
     settings: ShopSettings = field(default_factory=ShopSettings)
+    # None: no automatic backups on start and quit (tests of other parts of the window).
+    auto_backups: AutoBackups | None = None
 
     def csv(self) -> CustomerCsv:
         return self.customer_csv or CustomerCsv(self.customer_changes, self.customers)
 
 
+log = logging.getLogger(__name__)
+
+
+def _when(moment: datetime) -> str:
+    return f"{moment:%d %B %Y at %H:%M}"
+
+
+def _counted(number: int, noun: str) -> str:
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 class MainWindow(QMainWindow):
+    # The automatic backup on start ended, written or failed (the status bar says which).
+    start_backup_finished = Signal()
+
     def __init__(
         self,
         services: Services,
@@ -105,7 +126,13 @@ class MainWindow(QMainWindow):
         self.statusBar().addWidget(self.shop_label)
         self.database_label = QLabel(self._database_text())
         self.statusBar().addPermanentWidget(self.database_label, 1)
+        self.backup_label = QLabel()
+        self.statusBar().addPermanentWidget(self.backup_label)
         events.database_restored.connect(self._on_events_database_restored)
+        # The automatic backup on start runs here, off the GUI thread, once the window shows.
+        self.start_backup: BackgroundJob | None = None
+        self._shown_before = False
+        self._backed_up_on_quit = False
 
     def _add_tabs(self, services: Services) -> None:
         events = self._events
@@ -173,6 +200,7 @@ class MainWindow(QMainWindow):
             ("Database", str(maintenance.database_path)),
             ("Schema version", str(maintenance.schema_version())),
             ("Backups", str(maintenance.backup_folder)),
+            ("Last backup", self._last_backup_text()),
             ("Log file", str(self._log_file or "not available")),
             ("Qt for Python", pyside_version),
             ("SQLite", maintenance.sqlite_version()),
@@ -185,6 +213,84 @@ class MainWindow(QMainWindow):
             "<p><b>Dukan</b>: point of sale and credit book for one shop.</p>"
             f"<table>{cells}</table>"
         )
+
+    def _last_backup_text(self) -> str:
+        last = self._services.maintenance.last_backup()
+        return _when(last) if last is not None else "never"
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_before:
+            self._shown_before = True
+            # After the first paint: the window's start never waits for the backup.
+            QTimer.singleShot(0, self._start_automatic_backup)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._back_up_on_quit()
+        super().closeEvent(event)
+
+    def _start_automatic_backup(self) -> None:
+        auto = self._services.auto_backups
+        if auto is None or self.start_backup is not None or not auto.due_on_start():
+            return
+        self.backup_label.setText("Backing up…")
+        self.start_backup = BackgroundJob(auto.run, self)
+        self.start_backup.succeeded.connect(self._on_start_backup_succeeded)
+        self.start_backup.failed.connect(self._on_start_backup_failed)
+        self.start_backup.start()
+
+    def _on_start_backup_succeeded(self, written: object) -> None:
+        self._show_backup_written()
+        self._events.backup_written.emit(str(written))
+        self.start_backup_finished.emit()
+
+    def _on_start_backup_failed(self, error: object) -> None:
+        log.error("automatic backup on start failed: %s", error)
+        self.backup_label.setText("Automatic backup FAILED")
+        self.backup_label.setToolTip(str(error))
+        self.start_backup_finished.emit()
+
+    def _show_backup_written(self) -> None:
+        self.backup_label.setText(f"Backup written {datetime.now():%H:%M}")
+        self.backup_label.setToolTip("")
+
+    def _wait_for_start_backup(self) -> None:
+        """Let the start backup finish first: a restore must not move a file it reads."""
+        job = self.start_backup
+        if job is not None and job.is_running():
+            run_with_progress(self, "Finishing the backup taken on start…", lambda _r: job.wait())
+
+    def _back_up_on_quit(self) -> None:
+        """A verified backup behind a progress dialog; a failure is told but never keeps the
+        window open (the books are already saved; older backups stay)."""
+        auto = self._services.auto_backups
+        if auto is None or self._backed_up_on_quit:
+            return
+        self._backed_up_on_quit = True
+        try:
+            self._wait_for_start_backup()
+            run_with_progress(
+                self,
+                "Backing up the database before closing…",
+                lambda report: auto.run(
+                    lambda done, total: report(done, total, "Copying the database…")
+                ),
+            )
+        except ServiceError as error:
+            prompts.show_error(
+                self,
+                "Backup before closing failed",
+                f"{error}\n\nDukan closes anyway: every sale and payment is already saved in "
+                "the books. Make a backup at the next start (File → Backup now…).",
+            )
+        except Exception:  # closing must never fail because of a backup
+            log.exception("backup on quit failed")
+            prompts.show_error(
+                self,
+                "Backup before closing failed",
+                "An unexpected error stopped the backup; details are in the log. Dukan closes "
+                "anyway: every sale and payment is already saved in the books.",
+            )
 
     def open_products(self) -> None:
         catalog = self._services.sales.catalog
@@ -208,24 +314,28 @@ class MainWindow(QMainWindow):
         except ServiceError as error:
             prompts.show_error(self, "Backup failed", str(error))
             return
+        self._show_backup_written()
         self._events.backup_written.emit(str(written))
         prompts.show_info(self, "Backup written", f"The backup was written and checked:\n{written}")
 
     def _on_restore_action_triggered(self) -> None:
         maintenance = self._services.maintenance
-        backup = prompts.choose_backup(self, maintenance.backup_folder)
+        self._wait_for_start_backup()
+        listed = run_with_progress(self, "Reading the backups…", maintenance.list_backups)
+        backup = RestoreDialog.ask(
+            self, listed, maintenance.backup_folders, maintenance.schema_version()
+        )
         if backup is None:
             return
-        try:
-            found = maintenance.describe_backup(backup)
-        except ServiceError as error:
-            prompts.show_error(self, "This backup cannot be restored", str(error))
+        found = maintenance.describe_entry(backup)
+        if found.version is None:
+            prompts.show_error(self, "This backup cannot be restored", str(found.problem))
             return
         question = (
-            f"Replace the shop's books with the backup saved {found.modified:%d %B %Y at %H:%M} "
-            f"({found.sales} sales, database version {found.version})?\n\n"
-            "Everything recorded after that moment will no longer be in the books. The current "
-            f"file is kept, not deleted, in {maintenance.set_aside_folder}."
+            f"Replace the shop's books with the backup taken {_when(found.taken_at)} "
+            f"({_counted(found.sales, 'sale')}, {_counted(found.customers, 'customer')}, "
+            f"database version {found.version})?\n\n{self._restore_loss_text(backup, found.taken_at)} "
+            f"The current file is kept, not deleted, in {maintenance.set_aside_folder}."
         )
         if not prompts.confirm(self, "Restore from backup", question, "Restore"):
             return
@@ -243,6 +353,26 @@ class MainWindow(QMainWindow):
         self._events.database_restored.emit(str(backup))
         kept = f"\nThe replaced file is kept at {outcome.set_aside}." if outcome.set_aside else ""
         prompts.show_info(self, "Backup restored", f"The books are now those of {backup}.{kept}")
+
+    def _restore_loss_text(self, backup: Path, taken_at: datetime) -> str:
+        """What the books lose: counted when cheap, otherwise at least the moment."""
+        lost = self._services.maintenance.changes_since(backup)
+        when = _when(taken_at)
+        if lost is None:
+            return f"Everything recorded after {when} will no longer be in the books."
+        counts = [_counted(lost.sales, "sale"), _counted(lost.payments, "payment")]
+        if lost.customers is not None:
+            counts.append(_counted(lost.customers, "new customer"))
+        if not (lost.sales or lost.payments or lost.customers):
+            return (
+                f"No sale, payment or customer was recorded after {when}; other changes made "
+                "since (edits, voids, stock counts) will be undone."
+            )
+        listed = ", ".join(counts[:-1]) + f" and {counts[-1]}"
+        return (
+            f"The {listed} recorded after {when} will no longer be in the books, nor any "
+            "other change made since."
+        )
 
     def _on_events_database_restored(self, _backup: str) -> None:
         self.database_label.setText(self._database_text())

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QInputDialog,
@@ -51,8 +53,21 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
+def about_box(parent: QWidget | None, title: str, rich_text: str) -> QMessageBox:
+    """The About box: wide enough that the folders and paths it lists stay on one line."""
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, rich_text, QMessageBox.StandardButton.Ok, parent
+    )
+    box.setTextFormat(Qt.TextFormat.RichText)
+    box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 560px; }")
+    icon = QApplication.windowIcon()
+    if not icon.isNull():
+        box.setIconPixmap(icon.pixmap(64, 64))
+    return box
+
+
 def show_about(parent: QWidget | None, title: str, rich_text: str) -> None:
-    QMessageBox.about(parent, title, rich_text)
+    about_box(parent, title, rich_text).exec()
 
 
 def ask_text(parent: QWidget | None, title: str, label: str, action: str) -> str | None:

@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from app.services.maintenance import BackupEntry
 from app.services.shop_settings import ShopSettings
 from app.ui import prompts
+from app.ui.restore_dialog import RestoreDialog
 from app.ui.settings_dialog import SettingsDialog
 
 
@@ -21,6 +23,8 @@ class PromptRecorder:
     # What the operator answers when asked.
     confirm_answer: bool = True
     chosen_backup: Path | None = None
+    # What the restore dialog was given to list, one list per time it opened.
+    listed_backups: list[list[BackupEntry]] = field(default_factory=list)
 
     def titles(self) -> list[str]:
         return [title for _kind, title, _text in self.shown]
@@ -63,4 +67,10 @@ def recorded_prompts(monkeypatch: pytest.MonkeyPatch) -> Iterator[PromptRecorder
 
     monkeypatch.setattr(prompts, "confirm", confirm)
     monkeypatch.setattr(prompts, "choose_backup", lambda _parent, _folder: recorder.chosen_backup)
+
+    def choose_from_list(_parent: object, listed: list[BackupEntry], *_rest: object) -> Path | None:
+        recorder.listed_backups.append(list(listed))
+        return recorder.chosen_backup
+
+    monkeypatch.setattr(RestoreDialog, "ask", staticmethod(choose_from_list))
     yield recorder

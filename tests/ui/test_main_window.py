@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from datetime import date
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from app import __version__
+from app.db import backup as backup_module
 from app.db.database import DukanDatabase, open_database
 from app.db.migrator import Migrator
 from app.domain.customer_form import CustomerDraft
+from app.services.auto_backup import AutoBackups
 from app.services.customer_changes import CustomerChanges
 from app.services.maintenance import MaintenanceService
 from app.services.sale_reversals import SaleReversals
@@ -200,7 +202,10 @@ def test_restore_brings_back_the_backup_and_keeps_the_replaced_file(
 
     kinds = [kind for kind, _title, _text in recorded_prompts.shown]
     assert kinds == ["confirm", "info"]
-    assert f"(1 sales, database version {migrator.latest_version})" in recorded_prompts.shown[0][2]
+    question = recorded_prompts.shown[0][2]
+    assert f"(1 sale, 0 customers, database version {migrator.latest_version})" in question
+    assert "The 1 sale, 0 payments and 1 new customer recorded after" in question
+    assert str(database_path.parent / "replaced") in question
     assert window.sales_tab.panel.value(sales_tab.SALES) == "1"
     assert window.debts_tab.panel.value(debts_tab.OPEN) == "0"
     assert _sales_count(database_path) == 1
@@ -254,3 +259,186 @@ def test_a_sale_at_the_till_and_its_void_refresh_the_other_tabs(
     with qtbot.waitSignal(window._events.sale_reversed):
         window._events.sale_reversed.emit(outcome.sale_id)
     assert window.debts_tab.panel.value(debts_tab.OUTSTANDING) == "0.00"
+
+
+# ----- automatic backups ---------------------------------------------------------------------
+
+
+AutoWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture
+def auto_window(
+    qtbot: QtBot, database: DukanDatabase, database_path: Path, data_dir: Path, migrator: Migrator
+) -> AutoWindow:
+    """Windows that back up on start and quit into `folder` (None: beside the database)."""
+
+    def build(folder: Path | None, now: Callable[[], datetime] = datetime.now) -> MainWindow:
+        services = Services(
+            MaintenanceService(database_path, migrator, folder),
+            SummaryService(),
+            auto_backups=AutoBackups(database_path, folder, now=now),
+        )
+        main_window = MainWindow(services, AppEvents(), data_dir, None)
+        qtbot.addWidget(main_window)
+        return main_window
+
+    return build
+
+
+def _automatic(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("dukan-auto-*")) if folder.is_dir() else []
+
+
+def test_the_start_backup_runs_after_the_window_shows_and_once_a_day(
+    auto_window: AutoWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    recorded_prompts: PromptRecorder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    folder = tmp_path / "chosen-backups"
+
+    # One moment for every backup, so that rotation keeps them all (same second, same day).
+    def clock() -> datetime:
+        return datetime(2026, 11, 21, 10, 32)
+
+    window = auto_window(folder, clock)
+    with qtbot.waitSignal(window._events.backup_written, timeout=10_000) as written:
+        window.show()
+        assert _automatic(folder) == []  # shown first: the backup has not begun
+    assert Path(written.args[0]).parent == folder
+    assert window.backup_label.text().startswith("Backup written ")
+    assert _automatic(folder) == [Path(written.args[0]).name]
+
+    window.backup_action.trigger()  # "Backup now" writes to the same folder
+    assert len(list(folder.glob("dukan-backup-*.db"))) == 1
+
+    asked: list[bool] = []
+    due_on_start = AutoBackups.due_on_start
+
+    def spy(self: AutoBackups) -> bool:
+        asked.append(due_on_start(self))
+        return asked[-1]
+
+    monkeypatch.setattr(AutoBackups, "due_on_start", spy)
+    again = auto_window(folder, clock)
+    again.show()
+    qtbot.wait_until(lambda: bool(asked))
+    assert asked == [False]  # already backed up today
+    assert again.start_backup is None
+    assert again.backup_label.text() == ""
+    assert recorded_prompts.titles() == ["Backup written"]
+    assert window.close() and again.close()
+    assert len(_automatic(folder)) == 3  # and one more each on quit
+
+
+def test_a_failed_start_backup_shows_in_the_status_bar(
+    auto_window: AutoWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    recorded_prompts: PromptRecorder,
+) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    window = auto_window(blocker / "backups")
+    with qtbot.waitSignal(window.start_backup_finished, timeout=10_000):
+        window.show()
+    assert window.backup_label.text() == "Automatic backup FAILED"
+    assert "The automatic backup failed" in window.backup_label.toolTip()
+    assert recorded_prompts.shown == []  # the cashier is not interrupted at the start
+    assert window.close()
+    assert recorded_prompts.titles() == ["Backup before closing failed"]
+    assert blocker.read_text() == "not a folder"
+
+
+def test_closing_the_window_writes_a_backup_and_about_names_it(
+    auto_window: AutoWindow,
+    database_path: Path,
+    recorded_prompts: PromptRecorder,
+) -> None:
+    folder = database_path.parent / "backups"
+    window = auto_window(None)
+    window.about_action.trigger()
+    assert "<b>Last backup</b>&nbsp;</td><td>never</td>" in recorded_prompts.texts()
+    _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
+
+    assert window.close()
+
+    written = _automatic(folder)
+    assert len(written) == 1
+    assert _sales_count(folder / written[0]) == 1
+    window.about_action.trigger()
+    stamp = datetime.strptime(written[0][len("dukan-auto-") : -3], "%Y%m%d-%H%M%S")
+    assert f"{stamp:%d %B %Y at %H:%M}" in recorded_prompts.shown[-1][2]
+    assert [kind for kind, _title, _text in recorded_prompts.shown] == ["about", "about"]
+
+
+def test_a_failed_backup_on_quit_is_told_and_the_window_still_closes(
+    auto_window: AutoWindow,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_prompts: PromptRecorder,
+) -> None:
+    folder = tmp_path / "backups"
+    window = auto_window(folder)
+    with qtbot.waitSignal(window._events.backup_written, timeout=10_000) as written:
+        window.show()
+    earlier = Path(written.args[0])
+    kept = earlier.read_bytes()
+
+    def full_disk(partial: Path) -> sqlite3.Connection:
+        copy = sqlite3.connect(partial, isolation_level=None)
+        copy.execute("PRAGMA max_page_count = 2")
+        return copy
+
+    monkeypatch.setattr(backup_module, "_open_copy", full_disk)
+
+    assert window.close()
+
+    assert not window.isVisible()
+    assert recorded_prompts.titles() == ["Backup before closing failed"]
+    told = recorded_prompts.texts()
+    assert "The automatic backup failed" in told and "database or disk is full" in told
+    assert "Dukan closes anyway" in told
+    assert sorted(folder.iterdir()) == [earlier]  # the older one kept, no .partial left
+    assert earlier.read_bytes() == kept
+
+
+def test_an_unexpected_error_on_quit_still_closes_the_window(
+    auto_window: AutoWindow,
+    monkeypatch: pytest.MonkeyPatch,
+    recorded_prompts: PromptRecorder,
+) -> None:
+    window = auto_window(None)
+
+    def broken(_self: AutoBackups, _progress: object = None) -> Path:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(AutoBackups, "run", broken)
+    assert window.close()
+    assert recorded_prompts.titles() == ["Backup before closing failed"]
+
+
+def test_restore_lists_every_kind_of_backup_of_this_database(
+    window: MainWindow,
+    database_path: Path,
+    tmp_path: Path,
+    recorded_prompts: PromptRecorder,
+) -> None:
+    manual = window._services.maintenance.backup_now()
+    automatic = AutoBackups(database_path).run()
+    junk = database_path.parent / "backups" / "dukan-auto-20200101-000000.db"
+    junk.write_bytes(b"not a database at all" * 50)
+    recorded_prompts.chosen_backup = None  # the operator cancels the dialog
+
+    window.restore_action.trigger()
+
+    (listed,) = recorded_prompts.listed_backups
+    by_path = {entry.path: entry for entry in listed}
+    assert set(by_path) == {manual, automatic, junk}
+    assert by_path[manual].kind == "manual" and by_path[automatic].kind == "automatic"
+    assert by_path[junk].version is None
+    assert "not a Dukan database" in str(by_path[junk].problem)
+    assert recorded_prompts.shown == []
