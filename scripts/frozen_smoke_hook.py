@@ -4,6 +4,9 @@
 (exit 0), as `bench/window_start.py` does from source, so a start can be timed end to end.
 `DUKAN_SMOKE_PDF=FILE`: after the window is shown, a sample receipt is saved there as a PDF
 (QPdfWriter and fonts from inside the bundle); exit 1 if that fails.
+With either, no one is there to answer a dialog: one that opens before the window (the first
+run's Settings, an error) is cancelled, its title said on stderr, and a start that has not
+shown the window after DUKAN_SMOKE_TIMEOUT seconds (120) ends with exit 124.
 Both are read once, before `app.main` runs; without them nothing here touches the program.
 """
 
@@ -14,10 +17,13 @@ SMOKE_PDF = os.environ.get("DUKAN_SMOKE_PDF")
 
 if QUIT_WHEN_SHOWN or SMOKE_PDF:
     import logging
+    import sys
+    import threading
     from datetime import datetime
     from pathlib import Path
 
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtWidgets import QApplication, QDialog, QProgressDialog
 
     import app.main
 
@@ -25,7 +31,27 @@ if QUIT_WHEN_SHOWN or SMOKE_PDF:
         from app.services.receipts import CustomerLines, Receipt, ReceiptLine, ShopHeader
         from app.ui.receipts.receipt_document import save_receipt_pdf
 
+    TIMEOUT_SECONDS = float(os.environ.get("DUKAN_SMOKE_TIMEOUT", "120"))
+    EXIT_TIMED_OUT = 124
     _start_window = app.main.start_window
+
+    class _DialogCanceller(QObject):
+        """Cancels each modal dialog as it opens, but not a progress dialog (an upgrade)."""
+
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+            if (
+                event.type() == QEvent.Type.Show
+                and isinstance(watched, QDialog)
+                and not isinstance(watched, QProgressDialog)
+                and watched.isModal()
+            ):
+                print(f"smoke: cancelled the dialog {watched.windowTitle()!r}", file=sys.stderr)  # noqa: T201
+                QTimer.singleShot(0, watched.reject)
+            return False
+
+    def _time_out() -> None:
+        print(f"smoke: no window after {TIMEOUT_SECONDS:g} s", file=sys.stderr)  # noqa: T201
+        os._exit(EXIT_TIMED_OUT)
 
     def _sample_receipt_pdf(path: Path) -> None:
         receipt = Receipt(
@@ -46,11 +72,20 @@ if QUIT_WHEN_SHOWN or SMOKE_PDF:
         save_receipt_pdf(receipt, path)
 
     def _start_window_for_smoke(database: Path | None) -> "app.main.StartedWindow | int":
+        watchdog = threading.Timer(TIMEOUT_SECONDS, _time_out)
+        watchdog.daemon = True
+        watchdog.start()
+        # Made here so that the canceller is in place before the first dialog; Dukan's
+        # start-up takes the application that already exists.
+        application = QApplication.instance() or QApplication(sys.argv[:1])
+        canceller = _DialogCanceller(application)
+        application.installEventFilter(canceller)
         started = _start_window(database)
+        watchdog.cancel()
+        application.removeEventFilter(canceller)
         if not isinstance(started, app.main.StartedWindow):
             return started
         started.window.repaint()
-        application = started.shop.application
         exit_code = 0
         if SMOKE_PDF:
             try:
@@ -61,7 +96,7 @@ if QUIT_WHEN_SHOWN or SMOKE_PDF:
                 logging.getLogger(__name__).exception("smoke receipt PDF not written")
                 exit_code = 1
         if QUIT_WHEN_SHOWN or exit_code:
-            QTimer.singleShot(0, lambda: application.exit(exit_code))
+            QTimer.singleShot(0, lambda: started.shop.application.exit(exit_code))
         return started
 
     app.main.start_window = _start_window_for_smoke
