@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,8 +44,14 @@ class OpenedShop:
         self.lock.release()
 
 
-def open_shop(database: Path | None) -> OpenedShop | int:
-    """Lock, upgrade and open; an exit code instead (after telling the operator) on failure."""
+def open_shop(
+    database: Path | None, *, prepare: Callable[[Path], object] | None = None
+) -> OpenedShop | int:
+    """Lock, upgrade and open; an exit code instead (after telling the operator) on failure.
+
+    `prepare` runs on the file once the lock is held and before the upgrade: the demo writes
+    its fresh file there, so a second demo window is refused before anything is replaced.
+    """
     log_file = configure_logging(paths.log_file(), echo_to_stderr=True)
     application = _application()
     database_path = (database or paths.default_database_path()).resolve()
@@ -54,6 +61,9 @@ def open_shop(database: Path | None) -> OpenedShop | int:
 
     lock = _lock(database_path)
     if lock is None:
+        return EXIT_STARTUP_FAILED
+    if prepare is not None and not _prepared(prepare, database_path, log_hint):
+        lock.release()
         return EXIT_STARTUP_FAILED
     db = _upgrade_and_open(database_path, log_hint)
     if db is None:
@@ -101,6 +111,18 @@ def _lock(database_path: Path) -> InstanceLock | None:
             "Nothing was changed.",
         )
     return None
+
+
+def _prepared(prepare: Callable[[Path], object], database_path: Path, log_hint: str) -> bool:
+    try:
+        prepare(database_path)
+    except Exception as error:  # whatever went wrong, the window must not open on it
+        log.exception("could not prepare %s", database_path)
+        prompts.show_error(
+            None, CANNOT_OPEN, f"{database_path} could not be made: {error}\n\n{log_hint}"
+        )
+        return False
+    return True
 
 
 def _upgrade_and_open(database_path: Path, log_hint: str) -> DukanDatabase | None:
