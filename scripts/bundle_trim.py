@@ -9,14 +9,12 @@ that belong to what is left. `EXCLUDES` goes to Analysis(excludes=...), `STRIP` 
 from __future__ import annotations
 
 import logging
-import os
+import posixpath
 import shutil
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import PurePath
 from typing import Any, cast
-
-from PyInstaller.depend import bindepend  # type: ignore[import-untyped]
 
 log = logging.getLogger(__name__)
 
@@ -80,6 +78,9 @@ def file_kept(entry: Entry) -> bool:
 
 def _linked_names(source: str) -> set[str]:
     """Base names (lower case) of the libraries `source` links to: ELF, Mach-O or PE alike."""
+    # Imported here so that the rest (and its tests) needs no PyInstaller.
+    from PyInstaller.depend import bindepend  # type: ignore[import-untyped]  # noqa: PLC0415
+
     imports = cast(Iterable[tuple[str, str | None]], bindepend.get_imports(source))
     return {PurePath(name).name.lower() for name, _ in imports}
 
@@ -107,27 +108,33 @@ def without_orphans(datas: list[Entry], binaries: list[Entry]) -> list[Entry]:
     """`datas` less what belonged to a left-out library: symbolic links to it (PyInstaller lists
     them as (name, relative target, "SYMLINK")) and, on macOS, the rest of its .framework."""
     kept = {PurePath(e[0]).as_posix() for e in binaries}
+    frameworks = {p for name in kept for p in PurePath(name).parts if p.endswith(".framework")}
     kept |= {PurePath(e[0]).as_posix() for e in datas if e[2] != "SYMLINK"}
-    frameworks = {
-        part for name in kept for part in PurePath(name).parts if part.endswith(".framework")
-    }
     links = {
-        PurePath(e[0]).as_posix(): os.path.normpath(os.path.join(os.path.dirname(e[0]), e[1]))
+        PurePath(e[0]).as_posix(): posixpath.normpath(
+            posixpath.join(posixpath.dirname(PurePath(e[0]).as_posix()), e[1])
+        )
         for e in datas
         if e[2] == "SYMLINK"
     }
 
-    def resolves(name: str, hops: int = 0) -> bool:
-        name = PurePath(name).as_posix()
-        if name in kept or any(other.startswith(name + "/") for other in kept):
-            return True
-        return hops < 8 and name in links and resolves(links[name], hops + 1)
+    def real(name: str, hops: int = 0) -> str:
+        """`name` with every symbolic link along it followed (Versions/Current -> A ...)."""
+        parts = PurePath(name).parts
+        for end in range(len(parts), 0, -1):
+            prefix = "/".join(parts[:end])
+            if prefix in links and hops < 16:
+                return real(posixpath.join(links[prefix], *parts[end:]), hops + 1)
+        return name
 
     def wanted(entry: Entry) -> bool:
         parts = PurePath(entry[0]).parts
         if any(p.endswith(".framework") and p not in frameworks for p in parts):
             return False
-        return entry[2] != "SYMLINK" or resolves(entry[0])
+        if entry[2] != "SYMLINK":
+            return True
+        target = real(PurePath(entry[0]).as_posix())
+        return target in kept or any(name.startswith(target + "/") for name in kept)
 
     return [entry for entry in datas if wanted(entry)]
 
