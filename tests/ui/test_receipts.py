@@ -6,6 +6,7 @@ import errno
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -330,6 +331,32 @@ def test_dialog_previews_the_roll_and_switches_to_a4(dialog: ReceiptDialog) -> N
 
     assert dialog.chosen_paper() is Paper.A4
     assert "Quantity × price" in dialog.preview.toPlainText()
+
+
+def test_dialog_shows_the_whole_receipt_when_the_screen_has_room(
+    qtbot: QtBot, receipt: Receipt
+) -> None:
+    # Eight lines on a roll: taller than the dialog's first height, shorter than the screen.
+    lines = tuple(ReceiptLine(f"Item {n}", 2, 100, 200) for n in range(3))
+    longer = replace(receipt, lines=receipt.lines + lines)
+    shown = ReceiptDialog(longer, DINAR)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    assert shown.height() > receipt_dialog.DIALOG_HEIGHT
+    assert shown.preview.verticalScrollBar().maximum() == 0  # nothing to scroll to
+
+
+def test_a_long_receipt_keeps_the_dialog_on_the_screen_and_scrolls(qtbot: QtBot) -> None:
+    lines = tuple(ReceiptLine(f"Item {n}", 1, 100, 100) for n in range(80))
+    long = Receipt(walk_in().shop, 8, datetime(2025, 5, 2), lines, 8000, 8000, None, 0, None, ())
+    shown = ReceiptDialog(long, DINAR)
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    room = shown.screen().availableGeometry().height() - receipt_dialog.TITLE_BAR_PX
+    assert shown.height() == room
+    assert shown.preview.verticalScrollBar().maximum() > 0
 
 
 def test_dialog_saves_the_chosen_paper_as_pdf(

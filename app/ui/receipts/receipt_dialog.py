@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
@@ -38,6 +39,7 @@ from app.ui.receipts.receipt_document import (
 PREVIEW_EXTRA_PX = 48
 DIALOG_EXTRA_PX = 40
 DIALOG_HEIGHT = 640  # fits a 1366x768 screen with its task bar
+TITLE_BAR_PX = 40  # what the window manager adds above the dialog, outside its height
 DIALOG_MIN_WIDTH = 440  # the three buttons side by side
 
 
@@ -133,9 +135,15 @@ class ReceiptPreviewDialog(QDialog):
         self.preview.setHtml(self.html_for(paper))
         wanted = max(DIALOG_MIN_WIDTH, width + PREVIEW_EXTRA_PX + DIALOG_EXTRA_PX)
         screen = self.screen().availableGeometry()
-        self.resize(
-            min(wanted, screen.width()), min(max(self.height(), DIALOG_HEIGHT), screen.height())
-        )
+        # Tall enough for the whole receipt when the screen has the room (a 1366x768 laptop
+        # shows an 80 mm receipt of a dozen lines without scrolling); never taller than the
+        # screen less the title bar, never shorter than it was.
+        chrome = self.sizeHint().height() - self.preview.sizeHint().height()
+        # Two pixels more for the rounding of the text layout, so no scroll bar for one pixel.
+        receipt = math.ceil(self.preview.document().size().height()) + 2
+        receipt += 2 * self.preview.frameWidth()
+        fitted = max(self.height(), DIALOG_HEIGHT, receipt + chrome)
+        self.resize(min(wanted, screen.width()), min(fitted, screen.height() - TITLE_BAR_PX))
 
     def _on_paper_current_index_changed(self, _index: int) -> None:
         self.status.clear()

@@ -135,7 +135,9 @@ def shop_header_html(shop: ShopHeader, spec: PaperSpec) -> str:
         lines.append(f"Tel. {html_text(shop.phone)}")
     if shop.tax_number:
         lines.append(f"Tax no. {html_text(shop.tax_number)}")
-    return f'<p align="center">{"<br>".join(lines)}</p>'
+    # Leading under each line: Arabic falls back to a font whose dots reach below the heading
+    # font's descent, and without it they touched the address line under a wrapped name.
+    return f'<p align="center" style="line-height:115%;">{"<br>".join(lines)}</p>'
 
 
 def _items(receipt: Receipt, spec: PaperSpec, money: _Formatter) -> str:
