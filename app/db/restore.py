@@ -17,8 +17,9 @@ from app.db.backup import (
     unused_path,
     write_backup,
 )
+from app.db.database import APPLICATION_ID
 from app.db.migrator import MigrationRefused, MigrationReport, Migrator, ProgressCallback
-from app.db.sqlite_files import durable_replace, open_read_only
+from app.db.sqlite_files import durable_replace, is_damaged_file_error, open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -106,33 +107,56 @@ class BackupDescription:
     customers: int
 
 
-def describe_backup(migrator: Migrator, backup: Path) -> BackupDescription:
+def describe_backup(
+    migrator: Migrator, backup: Path, *, check_integrity: bool = True
+) -> BackupDescription:
     """What a backup holds, for the operator to confirm; refuses what cannot be restored.
 
-    Reads the file read-only (no -wal or -shm is left beside it), and only counts through
-    indexes, so it stays quick on big files.
+    Reads the file read-only (no -wal or -shm is left beside it) and counts through indexes.
+    `check_integrity` False, for a list of many backups, skips the migrator's whole-file check
+    (about a second per 200 MB) and looks only at the header, version and counts; the backup
+    chosen is checked in full before anything is replaced.
     """
-    state = migrator.inspect(backup)
-    if state.is_new:
-        raise MigrationRefused(f"{backup} is empty: it holds no books to restore.")
+    version = None
+    if check_integrity:
+        state = migrator.inspect(backup)
+        if state.is_new:
+            raise MigrationRefused(f"{backup} is empty: it holds no books to restore.")
+        version = state.version
     try:
         with open_read_only(backup) as conn:
+            if version is None:
+                version = _glance(conn, backup, migrator.latest_version)
             tables = _tables(conn)
             sales = _count(conn, tables, "sales")
             customers = _count(conn, tables, "customers")
         stat = backup.stat()
-    except (sqlite3.Error, OSError) as error:
-        raise MigrationRefused(
-            f"{backup} cannot be read ({error}). Nothing was changed."
-        ) from error
+    except sqlite3.Error as error:
+        if is_damaged_file_error(error):
+            raise MigrationRefused(
+                f"{backup} is not a Dukan database, or it is damaged ({error})."
+            ) from error
+        raise MigrationRefused(f"{backup} cannot be read ({error}).") from error
+    except OSError as error:
+        raise MigrationRefused(f"{backup} cannot be read ({error.strerror}).") from error
     return BackupDescription(
-        backup,
-        state.version,
-        stat.st_size,
-        datetime.fromtimestamp(stat.st_mtime),
-        sales,
-        customers,
+        backup, version, stat.st_size, datetime.fromtimestamp(stat.st_mtime), sales, customers
     )
+
+
+def _glance(conn: sqlite3.Connection, backup: Path, latest_version: int) -> int:
+    """The version a file's header gives, refusing what is plainly no backup to restore."""
+    if not _tables(conn):
+        raise MigrationRefused(f"{backup} is empty: it holds no books to restore.")
+    if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+        raise MigrationRefused(f"{backup} is not a Dukan database (it belongs to another program).")
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > latest_version:
+        raise MigrationRefused(
+            f"{backup} was upgraded by a newer Dukan (database version {version}); this Dukan "
+            f"knows versions up to {latest_version}."
+        )
+    return version
 
 
 def _tables(conn: sqlite3.Connection) -> set[str]:

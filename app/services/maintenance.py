@@ -125,16 +125,26 @@ class MaintenanceService:
         for step, backup in enumerate(found):
             if progress is not None:
                 progress(step, len(found), f"Reading {backup.path.name}…")
-            entries.append(self.describe_entry(backup.path, backup.kind.value, backup.taken_at))
+            entries.append(
+                self.describe_entry(
+                    backup.path, backup.kind.value, backup.taken_at, check_integrity=False
+                )
+            )
         return entries
 
     def describe_entry(
-        self, path: Path, kind: str | None = None, taken_at: datetime | None = None
+        self,
+        path: Path,
+        kind: str | None = None,
+        taken_at: datetime | None = None,
+        *,
+        check_integrity: bool = True,
     ) -> BackupEntry:
         """One file as the restore dialog lists it, readable or not (never raises).
 
         Kind and time come from the file's name when Dukan named it for this database,
-        otherwise "chosen file" and its modification time.
+        otherwise "chosen file" and its modification time. `check_integrity` (a second per
+        200 MB; safe in a worker thread) also runs the migrator's whole-file check.
         """
         named = parse_backup_name(self.database_path, path)
         kind = kind or (named.kind.value if named is not None else "chosen file")
@@ -145,7 +155,7 @@ class MaintenanceService:
         except OSError as error:
             return BackupEntry(path, kind, taken_at or datetime.min, 0, None, str(error), 0, 0)
         try:
-            found = describe_backup(self._migrator, path)
+            found = describe_backup(self._migrator, path, check_integrity=check_integrity)
         except MigrationError as error:
             return BackupEntry(path, kind, taken_at or modified, size, None, str(error), 0, 0)
         return BackupEntry(

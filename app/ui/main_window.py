@@ -327,14 +327,17 @@ class MainWindow(QMainWindow):
         )
         if backup is None:
             return
-        found = maintenance.describe_entry(backup)
+        found = run_with_progress(
+            self, "Checking the backup…", lambda _report: maintenance.describe_entry(backup)
+        )
         if found.version is None:
             prompts.show_error(self, "This backup cannot be restored", str(found.problem))
             return
+        lost = self._restore_loss_text(backup, found.taken_at)
         question = (
             f"Replace the shop's books with the backup taken {_when(found.taken_at)} "
             f"({_counted(found.sales, 'sale')}, {_counted(found.customers, 'customer')}, "
-            f"database version {found.version})?\n\n{self._restore_loss_text(backup, found.taken_at)} "
+            f"database version {found.version})?\n\n{lost} "
             f"The current file is kept, not deleted, in {maintenance.set_aside_folder}."
         )
         if not prompts.confirm(self, "Restore from backup", question, "Restore"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 import subprocess
 import sys
@@ -211,3 +212,45 @@ def test_changes_since_an_older_version_counts_sales_not_customers(
     migrator.migrate(current)
     _sell(current, "after the upgrade")
     assert changes_since(backup, current) == ChangesSince(1, 0, None)
+
+
+@pytest.mark.parametrize(
+    ("kind", "message"),
+    [
+        ("empty", "is empty"),
+        ("foreign", "belongs to another program"),
+        ("newer", "upgraded by a newer Dukan (database version 42)"),
+        ("junk", "is not a Dukan database, or it is damaged"),
+    ],
+)
+def test_a_quick_look_refuses_what_cannot_be_restored(
+    kind: str, message: str, database_path: Path, tmp_path: Path, migrator: Migrator
+) -> None:
+    backup = tmp_path / "backup.db"
+    if kind == "empty":
+        backup.write_bytes(b"")
+    elif kind == "junk":
+        backup.write_bytes(b"not sqlite at all" * 300)
+    else:
+        conn = sqlite3.connect(backup)
+        conn.execute("CREATE TABLE notes (text)")
+        if kind == "newer":
+            conn.close()
+            backup.unlink()
+            write_backup(database_path, backup)
+            conn = sqlite3.connect(backup)
+            conn.execute("PRAGMA user_version = 42")
+        conn.close()
+    with pytest.raises(MigrationRefused, match=re.escape(message)):
+        describe_backup(migrator, backup, check_integrity=False)
+
+
+def test_a_quick_look_reads_what_the_full_check_reads(
+    database_path: Path, tmp_path: Path, migrator: Migrator
+) -> None:
+    _add_customer(database_path, "Amina")
+    _sell(database_path, "one")
+    backup = write_backup(database_path, tmp_path / "backup.db")
+    quick = describe_backup(migrator, backup, check_integrity=False)
+    assert quick == describe_backup(migrator, backup)
+    assert (quick.version, quick.sales, quick.customers) == (migrator.latest_version, 1, 1)
