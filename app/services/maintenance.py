@@ -71,6 +71,11 @@ class MaintenanceService:
         return self._folders[0]
 
     @property
+    def default_backup_folder(self) -> Path:
+        """`backups/` beside the database: where upgrades write, and Settings' blank choice."""
+        return self._folders[-1]
+
+    @property
     def backup_folders(self) -> list[Path]:
         """Every folder holding this database's backups: the chosen one, then the default."""
         return list(self._folders)

@@ -20,6 +20,21 @@ def test_schema_version_and_backup_folder(
     service = MaintenanceService(database_path, migrator)
     assert service.schema_version() == migrator.latest_version
     assert service.backup_folder == database_path.parent / "backups"
+    assert service.default_backup_folder == database_path.parent / "backups"
+
+
+def test_a_chosen_backup_folder_comes_first_and_the_default_stays_listed(
+    database: DukanDatabase, database_path: Path, migrator: Migrator, tmp_path: Path
+) -> None:
+    chosen = tmp_path / "usb"
+    service = MaintenanceService(database_path, migrator, chosen)
+    default = database_path.parent / "backups"
+    assert (service.backup_folder, service.default_backup_folder) == (chosen, default)
+    assert service.backup_folders == [chosen, default]
+    assert service.last_backup() is None
+    written = service.backup_now()
+    assert written.parent == chosen
+    assert service.last_backup() is not None
     assert service.sqlite_version() == sqlite3.sqlite_version
 
 
