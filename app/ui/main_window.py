@@ -81,6 +81,7 @@ class MainWindow(QMainWindow):
         log_file: Path | None,
         *,
         services_for: Callable[[CurrencyFormat], Services] | None = None,
+        title: str = "Dukan",
     ) -> None:
         super().__init__()
         self._services = services
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
         self._log_file = log_file
         # Builds the services anew when the shop changes how amounts are written.
         self._services_for = services_for
-        self.setWindowTitle("Dukan")
+        self.setWindowTitle(title)  # the demo says so in its title
         self.resize(1200, 680)
 
         self.tabs = QTabWidget()
