@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import sys
 from pathlib import Path
 from types import TracebackType
 
 from app import __version__
+from app.services.maintenance import MaintenanceService
 from app.ui import prompts
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ def install_exception_hook(log_file: Path | None, database_path: Path | None = N
         log.critical(
             "unexpected error in Dukan %s (SQLite %s, Python %s) on %s",
             __version__,
-            sqlite3.sqlite_version,
+            MaintenanceService.sqlite_version(),
             sys.version.split()[0],
             database_path or "no database yet",
             exc_info=(kind, error, trace),
