@@ -8,7 +8,16 @@ from datetime import date, datetime
 from peewee import fn
 
 from app.db.query_rows import tuples
-from app.db.tables import Customer, Debt, Payment, Sale, SaleItem, SaleReversal, Setting
+from app.db.tables import (
+    Customer,
+    Debt,
+    Payment,
+    PaymentReversal,
+    Sale,
+    SaleItem,
+    SaleReversal,
+    Setting,
+)
 from app.services.errors import ServiceError
 from app.services.setting_keys import (
     RECEIPT_FOOTER,
@@ -123,7 +132,8 @@ def _customer_lines(sale: Sale) -> CustomerLines | None:
     This sale's debt is the amount of the debt(s) whose sale is this one (0 when it was paid in
     full). The previous balance is the customer's other debts created at or before the sale's
     time, less the customer's payments made at or before it, payments on this sale's own debt
-    left out (they settle this sale, not what came before). New = previous + this sale's debt.
+    left out (they settle this sale, not what came before), and payments reversed by then left
+    out too. New = previous + this sale's debt.
     Later payments, voids and refunds do not change these lines; reversals are listed apart.
     Timestamps are compared as stored (seconds), so something recorded in the very second of
     the sale counts as before it.
@@ -150,6 +160,13 @@ def _customer_lines(sale: Sale) -> CustomerLines | None:
     paid_before &= Payment.paid_at <= sale.sold_at
     if own_debt_ids:
         paid_before &= Payment.debt.not_in(own_debt_ids)
+    # A payment reversed by the time of the sale no longer counted then; one reversed later
+    # still did, and the receipt keeps saying what it said on the day.
+    # Correlated, so it seeks the reversal's unique payment_id index instead of scanning them.
+    reversed_by_then = PaymentReversal.select(PaymentReversal.id).where(
+        (PaymentReversal.payment == Payment.id) & (PaymentReversal.reversed_at <= sale.sold_at)
+    )
+    paid_before &= ~fn.EXISTS(reversed_by_then)
     paid = Payment.select(fn.COALESCE(fn.SUM(Payment.amount), 0)).where(paid_before).scalar()
     previous = int(owed_before) - int(paid)
     return CustomerLines(

@@ -268,6 +268,36 @@ def test_payment_on_this_sales_own_debt_is_not_part_of_the_previous_balance(
     assert customer.new_balance_minor == 4000
 
 
+def test_a_payment_reversed_before_the_sale_is_not_in_the_previous_balance(
+    conn: sqlite3.Connection, receipts: ReceiptService
+) -> None:
+    amina = new_customer(conn)
+    earlier = add_credit_sale(conn, amina, 3000, sold_at="2025-04-01 09:00:00")
+    pay(conn, earlier, 1000, "2025-04-10 09:00:00")  # bounced, reversed before the sale
+    pay(conn, earlier, 500, "2025-04-11 09:00:00")  # reversed only after the sale
+    bounced, later = (
+        row[0]
+        for row in conn.execute("SELECT id FROM payment_history WHERE debt_id = ?", (earlier,))
+    )
+    sale_id, _items, _debt = ring_up(
+        conn, [("Tea", 4, 250)], paid=0, customer_id=amina, sold_at="2025-05-01 10:00:00"
+    )
+    for payment_id, at in ((bounced, "2025-04-20 09:00:00"), (later, "2025-06-01 09:00:00")):
+        conn.execute(
+            "INSERT INTO payment_reversals (payment_id, reversed_at, operator_id, reason) "
+            "VALUES (?, ?, 1, 'cheque bounced')",
+            (payment_id, at),
+        )
+    assert_books_clean(conn)
+
+    customer = receipts.receipt(sale_id).customer
+
+    assert customer is not None
+    # 3000 owed, the 1000 no longer paid by then, the 500 still standing on the day.
+    assert customer.previous_balance_minor == 3000 - 500
+    assert customer.new_balance_minor == 2500 + 1000
+
+
 def test_customer_sale_paid_in_full_shows_balances_without_a_due_date(
     conn: sqlite3.Connection, receipts: ReceiptService
 ) -> None:
