@@ -1,7 +1,7 @@
 #!/bin/sh
 # Builds the one-folder dist/dukan from build.spec, then checks it runs: selftest, migrate on a
 # new file, and the window offscreen (shown, a receipt saved as PDF, closed).
-# Usage: sh scripts/build.sh        (Linux, macOS; on Windows see the README's Packaging)
+# Usage: sh scripts/build.sh        (Linux; Windows and macOS: the README's Packaging)
 set -eu
 cd "$(dirname "$0")/.."
 
