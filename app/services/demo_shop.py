@@ -240,6 +240,8 @@ class DemoShop:
 
 
 class _Filler:
+    """One fill: the services on a clock it moves, the shop's people, and the days replayed."""
+
     def __init__(self, rng: random.Random, now: datetime) -> None:
         self.rng = rng
         self.now = now
