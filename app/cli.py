@@ -52,8 +52,15 @@ def build_parser() -> argparse.ArgumentParser:
         "opens the window.",
     )
     parser.add_argument("--version", action="version", version=f"Dukan {__version__}")
-    parser.add_argument(
+    opened = parser.add_mutually_exclusive_group()
+    opened.add_argument(
         "--db", type=Path, default=None, metavar="FILE", help="open this database file"
+    )
+    opened.add_argument(
+        "--demo",
+        action="store_true",
+        help="open a demo shop with sample data, made afresh in the data folder's demo/ "
+        "(never the shop's database)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -98,6 +105,8 @@ def main(argv: Sequence[str], *, migrations_dir: Path | None = None) -> int:
 def run(
     parser: argparse.ArgumentParser, args: argparse.Namespace, *, migrations_dir: Path | None = None
 ) -> int:
+    if getattr(args, "demo", False):
+        parser.error("--demo opens the window; the commands take --db FILE")
     log_file = configure_logging(paths.log_file(), echo_to_stderr=False)
     migrator = shop_migrator(migrations_dir)
     database: Path | None = getattr(args, "db", None)
