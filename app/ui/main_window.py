@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -15,7 +15,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from app import __version__
-from app.domain.money import CurrencyFormat
 from app.services.auto_backup import AutoBackups
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_csv import CustomerCsv
@@ -80,7 +79,7 @@ class MainWindow(QMainWindow):
         data_folder: Path,
         log_file: Path | None,
         *,
-        services_for: Callable[[CurrencyFormat], Services] | None = None,
+        services_for: Callable[[], Services] | None = None,
         title: str = "Dukan",
     ) -> None:
         super().__init__()
@@ -88,7 +87,7 @@ class MainWindow(QMainWindow):
         self._events = events
         self._data_folder = data_folder
         self._log_file = log_file
-        # Builds the services anew when the shop changes how amounts are written.
+        # Builds the services anew, as the shop's settings now say.
         self._services_for = services_for
         self.setWindowTitle(title)  # the demo says so in its title
         self.resize(1200, 680)
@@ -174,14 +173,22 @@ class MainWindow(QMainWindow):
         )
         saved = SettingsDialog.ask(
             settings,
-            default_backup_folder=self._services.maintenance.backup_folder,
+            default_backup_folder=self._services.maintenance.default_backup_folder,
             money_locked=locked,
             parent=self,
         )
         if saved is None:
             return
-        if saved.money_format != before and self._services_for is not None:
-            self.use_services(self._services_for(saved.money_format))
+        if self._services_for is not None:
+            fresh = self._services_for()
+            if saved.money_format != before:
+                self.use_services(fresh)
+            else:
+                # Only the backup folder and count may have changed: the tabs, and a sale
+                # open at the till, stay as they are.
+                self._services = replace(
+                    self._services, maintenance=fresh.maintenance, auto_backups=fresh.auto_backups
+                )
         self._events.settings_saved.emit()
         self.shop_label.setText(self._shop_text())
 
