@@ -288,9 +288,15 @@ def test_esc_asks_before_clearing_and_completing_twice_records_once(
 def test_a_due_date_the_cashier_changed_is_the_debts(
     qtbot: QtBot, till: TillView, shop: dict[str, int]
 ) -> None:
+    # A walk-in sale shows no made-up due date.
+    assert till.due_edit.text() == "once a customer is picked"
+    assert not till.due_edit.isEnabled()
     scan(qtbot, till, TEA)
     till.picker.choose(shop["amina"])
     assert from_qdate(till.due_edit.date()) == date.today() + timedelta(days=30)
+    till.picker.choose_walk_in()
+    assert till.due_edit.text() == "once a customer is picked"
+    till.picker.choose(shop["amina"])
     till.due_edit.setDate(to_qdate(date.today() + timedelta(days=5)))
     outcome = till.complete_on_account()
     assert outcome is not None

@@ -153,6 +153,11 @@ class TillView(QWidget):
         self.due_edit = QDateEdit()
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("dd MMM yyyy")
+        # A walk-in sale has no due date: the lowest date stands for "none" and reads so,
+        # instead of a made-up 01 Jan 2000.
+        self.due_edit.setSpecialValueText("once a customer is picked")
+        self.due_edit.setDate(self.due_edit.minimumDate())
+        self.due_edit.setEnabled(False)
         self.payment_message = QLabel()
         self.payment_message.setStyleSheet(ERROR_STYLE)
         self.payment_message.setWordWrap(True)
@@ -487,6 +492,8 @@ class TillView(QWidget):
         if customer_id is not None:
             self._suggested_due = self._checkout.due_date_for(customer_id)
             self.due_edit.setDate(to_qdate(self._suggested_due))
+        else:
+            self.due_edit.setDate(self.due_edit.minimumDate())
         self.due_edit.setEnabled(customer_id is not None)
         self._update_change()
 
