@@ -77,30 +77,30 @@ def start_demo_window() -> StartedWindow | int:
     shop = open_shop(paths.demo_database_path(), prepare=recreate_demo_database)
     if isinstance(shop, int):
         return shop
-    return _show_window(shop, DEMO_TITLE)
+    # Made afresh at every start: nothing in it is worth a backup.
+    return _show_window(shop, DEMO_TITLE, automatic_backups=False)
 
 
-def _show_window(shop: OpenedShop, title: str) -> StartedWindow:
+def _show_window(shop: OpenedShop, title: str, *, automatic_backups: bool = True) -> StartedWindow:
     """Wire services, app-wide events and tabs into the window over an opened shop."""
     from app.ui.app_events import AppEvents
     from app.ui.main_window import MainWindow
 
     database_path = shop.database_path
+
+    def services() -> Services:
+        return build_services(database_path, automatic_backups=automatic_backups)
+
     window = MainWindow(
-        build_services(database_path),
-        AppEvents(),
-        paths.data_dir(),
-        shop.log_file,
-        services_for=lambda: build_services(database_path),
-        title=title,
+        services(), AppEvents(), paths.data_dir(), shop.log_file, services_for=services, title=title
     )
     window.show()
     return StartedWindow(shop, window)
 
 
-def build_services(database_path: Path) -> Services:
+def build_services(database_path: Path, *, automatic_backups: bool = True) -> Services:
     """Every service the window uses, as the shop's settings say: amounts in its money format,
-    backups in its folder, as many kept as it chose."""
+    backups in its folder, as many kept as it chose (on start and quit unless told not to)."""
     from app.services.auto_backup import AutoBackups
     from app.services.checkout import Checkout
     from app.services.customer_changes import CustomerChanges
@@ -129,7 +129,11 @@ def build_services(database_path: Path) -> Services:
     summary = SummaryService()
     return Services(
         maintenance=MaintenanceService(database_path, shop_migrator(), backup_folder),
-        auto_backups=AutoBackups(database_path, backup_folder, stored.backups_kept),
+        auto_backups=(
+            AutoBackups(database_path, backup_folder, stored.backups_kept)
+            if automatic_backups
+            else None
+        ),
         settings=settings,
         summary=summary,
         customers=directory,

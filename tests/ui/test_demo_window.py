@@ -88,6 +88,8 @@ def test_the_shops_database_is_never_created_or_opened(
     assert not shop.exists()
     assert not paths.lock_path_for(shop).exists()
     assert sorted(p.name for p in data_dir.iterdir()) == ["demo", "logs"]
+    # Made afresh at every start, the demo takes no automatic backups on start or quit.
+    assert not (data_dir / "demo" / "backups").exists()
 
 
 def test_the_shops_existing_database_is_left_as_it_was(
