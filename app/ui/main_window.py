@@ -10,7 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
@@ -125,6 +125,10 @@ class MainWindow(QMainWindow):
         self.shop_label = QLabel(self._shop_text())
         self.statusBar().addWidget(self.shop_label)
         self.database_label = QLabel(self._database_text())
+        # Right-aligned, so it reads apart from the shop's name on the left.
+        self.database_label.setAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
         self.statusBar().addPermanentWidget(self.database_label, 1)
         self.backup_label = QLabel()
         self.statusBar().addPermanentWidget(self.backup_label)
