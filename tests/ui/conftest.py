@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.db.database import DukanDatabase, open_database
 from app.services.maintenance import BackupEntry
 from app.services.shop_settings import ShopSettings
 from app.ui import prompts
@@ -31,6 +32,14 @@ class PromptRecorder:
 
     def texts(self) -> str:
         return "\n".join(text for _kind, _title, text in self.shown)
+
+
+@pytest.fixture
+def database(database_path: Path) -> Iterator[DukanDatabase]:
+    """The shared proxy pointed at the test's migrated file, closed after the test."""
+    db = open_database(database_path)
+    yield db
+    db.close()
 
 
 @pytest.fixture(autouse=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QFont
 from pytestqt.modeltest import ModelTester
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.customer_form import CustomerDraft
 from app.domain.money import CurrencyFormat
 from app.services.customer_changes import CustomerChanges
@@ -27,13 +26,6 @@ from app.ui.customers.customer_table_model import (
 from tests.ui.customer_data import add_credit_sale, insert_customers
 
 TODAY = date(2025, 6, 1)
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.db.migrator import Migrator
 from app.domain.customer_form import CustomerDraft
 from app.domain.money import CurrencyFormat
@@ -32,13 +32,6 @@ from app.ui.customers.profile_dialog import ProfileDialog
 from app.ui.main_window import MainWindow, Services
 from tests.ui.conftest import PromptRecorder
 from tests.ui.customer_data import add_credit_sale
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +9,7 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.services.debt_book import DebtBook, DebtListRow, DebtStatus
 from app.services.legacy_queue import LegacyQueue
 from app.ui.debts.debt_list_model import (
@@ -23,13 +22,6 @@ from app.ui.debts.debt_list_model import (
 )
 from app.ui.debts.unassigned_model import UnassignedModel
 from tests.ui.debt_data import TODAY, SmallShop, add_legacy_debts, small_shop
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

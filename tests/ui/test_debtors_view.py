@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.services.debt_book import DebtBook, DebtorFilter, DebtorPage
 from app.ui.debts import debtors_view
 from app.ui.debts.debtor_table_model import (
@@ -25,13 +24,6 @@ from app.ui.debts.debtor_table_model import (
 from app.ui.debts.debtors_view import DebtorsView
 from tests.ui.customer_data import add_credit_sale
 from tests.ui.debt_data import TODAY, SmallShop, small_shop
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
 from app.services.debt_book import DebtStatus
@@ -31,13 +31,6 @@ from app.ui.debts.reminder_dialog import ReminderDialog
 from tests.ui.conftest import PromptRecorder
 from tests.ui.customer_data import add_credit_sale
 from tests.ui.debt_data import NOW, TODAY, SmallShop, services_on, small_shop
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QItemSelectionModel
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.customer_form import CustomerDraft
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
@@ -22,13 +21,6 @@ from app.ui.debts.legacy_queue_view import LegacyQueueDialog
 from app.ui.debts.unassigned_model import NOT_TYPED, Column
 from tests.ui.conftest import PromptRecorder
 from tests.ui.debt_data import TODAY, add_legacy_debts, services_on
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from app import __version__
 from app.db import backup as backup_module
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.db.migrator import Migrator
 from app.domain.customer_form import CustomerDraft
 from app.services.auto_backup import AutoBackups
@@ -45,13 +45,6 @@ def _record_sale(path: Path, total: int, paid: int, *, sold_at: str, due: str | 
         if total > paid:
             add_debt(conn, sale_id, total - paid, due_date=due)
     conn.close()
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.customer_form import CustomerDraft
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
@@ -26,13 +25,6 @@ from tests.ui.debt_data import add_legacy_debts
 
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 10, 30)
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture
@@ -229,6 +221,7 @@ def test_add_manual_debt_returns_the_new_debt_or_none(
     # The dialog opened this way dates the debt today, so the service must share the real
     # clock: with the fixture's fixed day, the test failed once that day was in the past.
     services = DebtServices()
+
     def fill(self: ManualDebtDialog) -> int:
         assert self.picker.customer_id == samir  # preset by the caller
         self.amount_edit.setText("15")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.customer_form import CustomerDraft
 from app.domain.money import CurrencyFormat, Money
 from app.services.customer_changes import CustomerChanges
@@ -159,13 +158,6 @@ def pdf_printer(path: Path) -> QPrinter:
 
 
 # ----- the dialog, over a payment really taken ----------------------------------------------
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox
 from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.product_form import ProductDraft
 from app.services.product_catalog import ProductCatalog
 from app.services.product_csv import ProductCsv
@@ -22,13 +22,6 @@ from app.ui.sales import products_dialog
 from app.ui.sales.product_edit_dialog import ProductEditDialog
 from app.ui.sales.products_dialog import Column, ProductImportDialog, ProductsDialog
 from tests.ui.conftest import PromptRecorder
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import errno
 import os
 import uuid
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -16,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.money import CurrencyFormat, Money
 from app.services.receipts import (
     CustomerLines,
@@ -75,13 +74,6 @@ def pdf_pages(path: Path) -> list[tuple[float, float]]:
         (float(page.mediabox.width), float(page.mediabox.height))
         for page in pypdf.PdfReader(path).pages
     ]
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.db.migrator import Migrator
 from app.services.auto_backup import AutoBackups
 from app.services.maintenance import BackupEntry, MaintenanceService
@@ -20,13 +19,6 @@ from app.ui import prompts
 from app.ui.restore_dialog import RestoreDialog, format_size
 
 MOMENT = datetime(2026, 11, 21, 10, 32, 5)
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 def _sell(path: Path, count: int) -> None:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.money import CurrencyFormat
 from app.services.sale_reversals import SaleReversals
 from app.services.sales_history import SalesHistory
@@ -33,13 +32,6 @@ from tests.ui.conftest import PromptRecorder
 
 DAY = date(2026, 11, 21)  # a Saturday
 NOW = datetime(2026, 11, 21, 18, 0)
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,7 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.money import CurrencyFormat
 from app.services.sales_report import ANONYMOUS, CustomerSalesRow, SalesReport
 from app.ui import prompts
@@ -31,13 +30,6 @@ from tests.services.till import customer
 from tests.ui.conftest import PromptRecorder
 
 DAY = date(2026, 11, 21)
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.money import CurrencyFormat
 from app.main import build_services
 from app.services.shop_settings import ShopSettings
@@ -23,13 +22,6 @@ from app.ui.settings_dialog import TRY_DEMO, SettingsDialog, system_draft
 
 # The real first-run dialog, before tests/ui/conftest.py stands in for it.
 REAL_FIRST_RUN = SettingsDialog.__dict__["ask_first_run"]
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture
@@ -161,21 +153,25 @@ def test_first_run_can_open_the_demo_instead(
     assert settings.is_first_run()
 
 
-def test_a_new_money_format_rebuilds_the_tabs(
-    qtbot: QtBot,
-    database: DukanDatabase,
-    database_path: Path,
-    data_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    window = MainWindow(
+@pytest.fixture
+def window(
+    qtbot: QtBot, database: DukanDatabase, database_path: Path, data_dir: Path
+) -> MainWindow:
+    """The window as the composition root builds it, services anew after a save."""
+    shown = MainWindow(
         build_services(database_path),
         AppEvents(),
         data_dir,
         None,
         services_for=lambda: build_services(database_path),
     )
-    qtbot.addWidget(window)
+    qtbot.addWidget(shown)
+    return shown
+
+
+def test_a_new_money_format_rebuilds_the_tabs(
+    qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     old_till = window.sales_tab.till
     assert window.sales_tab.till.total_label.text() == "0.00"
 
@@ -197,20 +193,8 @@ def test_a_new_money_format_rebuilds_the_tabs(
 
 
 def test_a_new_backup_folder_is_used_at_once_and_the_till_is_kept(
-    qtbot: QtBot,
-    database: DukanDatabase,
-    database_path: Path,
-    data_dir: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    window: MainWindow, database_path: Path, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    window = MainWindow(
-        build_services(database_path),
-        AppEvents(),
-        data_dir,
-        None,
-        services_for=lambda: build_services(database_path),
-    )
-    qtbot.addWidget(window)
     till = window.sales_tab.till
     elsewhere = data_dir.parent / "usb-stick" / "dukan"
 

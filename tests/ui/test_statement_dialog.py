@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,7 +11,7 @@ import pytest
 from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.customer_form import Address, CustomerDraft
 from app.domain.money import CurrencyFormat, Money
 from app.services.customer_changes import CustomerChanges
@@ -31,13 +30,6 @@ from tests.ui.customer_data import add_credit_sale
 TODAY = date(2026, 11, 21)
 NOW = datetime(2026, 11, 21, 10, 30)
 MM = 72 / 25.4  # PDF points per millimetre
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

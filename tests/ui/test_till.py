@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.db.tables import AuditEntry, Customer, CustomerBalance, Debt, Sale, SaleItem
 from app.domain.basket import BasketLine
 from app.domain.customer_form import CustomerDraft
@@ -34,13 +33,6 @@ from tests.ui.conftest import PromptRecorder
 
 TEA = "6130001000066"
 OIL = "6130001000028"
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture
