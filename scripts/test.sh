@@ -4,6 +4,12 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/bootstrap.sh test
 export QT_QPA_PLATFORM=offscreen
-echo "== ruff" && .venv/bin/ruff check . && .venv/bin/ruff format --check .
-echo "== mypy" && .venv/bin/mypy
-echo "== pytest" && .venv/bin/python -m pytest "$@"
+# One command a line: `set -e` ignores a failure anywhere in an && list but its last command,
+# which once let a ruff finding through CI.
+echo "== ruff"
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+echo "== mypy"
+.venv/bin/mypy
+echo "== pytest"
+.venv/bin/python -m pytest "$@"

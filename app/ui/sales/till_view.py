@@ -150,14 +150,7 @@ class TillView(QWidget):
         self.tendered_edit.setPlaceholderText("exact amount")
         self.change_label = QLabel()
         self.change_label.setWordWrap(True)
-        self.due_edit = QDateEdit()
-        self.due_edit.setCalendarPopup(True)
-        self.due_edit.setDisplayFormat("dd MMM yyyy")
-        # A walk-in sale has no due date: the lowest date stands for "none" and reads so,
-        # instead of a made-up 01 Jan 2000.
-        self.due_edit.setSpecialValueText("once a customer is picked")
-        self.due_edit.setDate(self.due_edit.minimumDate())
-        self.due_edit.setEnabled(False)
+        self.due_edit = _due_date_edit()
         self.payment_message = QLabel()
         self.payment_message.setStyleSheet(ERROR_STYLE)
         self.payment_message.setWordWrap(True)
@@ -500,3 +493,15 @@ class TillView(QWidget):
     def _on_receipt_button_clicked(self) -> None:
         if self.last_sale is not None:
             self._show_receipt(self.last_sale.sale_id)
+
+
+def _due_date_edit() -> QDateEdit:
+    """The due date of what goes on account; for a walk-in sale the lowest date stands for
+    "none" and reads so, instead of a made-up 01 Jan 2000."""
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd MMM yyyy")
+    edit.setSpecialValueText("once a customer is picked")
+    edit.setDate(edit.minimumDate())
+    edit.setEnabled(False)
+    return edit
