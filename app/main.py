@@ -50,13 +50,14 @@ def start_window(database: Path | None) -> StartedWindow | int:
     # Qt loads only here, so the subcommands run on machines with no display or Qt libraries.
     from app.db.backup import backup_dir_for
     from app.services.shop_settings import ShopSettings
+    from app.shop_migrator import system_phone_region
     from app.startup import open_shop
     from app.ui.settings_dialog import TRY_DEMO, SettingsDialog
 
     shop = open_shop(database)
     if isinstance(shop, int):
         return shop
-    settings = ShopSettings()
+    settings = ShopSettings(fallback_region=system_phone_region())
     if settings.is_first_run():
         choice = SettingsDialog.ask_first_run(
             settings, default_backup_folder=backup_dir_for(shop.database_path)
@@ -120,12 +121,13 @@ def build_services(database_path: Path, *, automatic_backups: bool = True) -> Se
     from app.ui.main_window import Services
     from app.ui.sales.sales_tab import SalesServices
 
-    settings = ShopSettings()
+    region = system_phone_region()
+    settings = ShopSettings(fallback_region=region)
     stored = settings.load()
     money_format = stored.money_format
     backup_folder = Path(stored.backup_folder) if stored.backup_folder else None
     directory = CustomerDirectory()
-    changes = CustomerChanges(fallback_region=system_phone_region(), money_format=money_format)
+    changes = CustomerChanges(fallback_region=region, money_format=money_format)
     summary = SummaryService()
     return Services(
         maintenance=MaintenanceService(database_path, shop_migrator(), backup_folder),

@@ -35,6 +35,7 @@ from app.domain.shop_settings import (
     known_regions,
     prefilled_draft,
 )
+from app.services.errors import ServiceError
 from app.services.shop_settings import ShopSettings
 from app.ui.widgets.field_errors import FieldErrors, error_label, grow_to_fit
 
@@ -171,7 +172,13 @@ class SettingsDialog(QDialog):
 
     def _customers_group(self) -> QGroupBox:
         self.region_combo = QComboBox()
-        self.region_combo.addItem("None: compare phone numbers by their digits", "")
+        fallback = self._settings.fallback_region
+        self.region_combo.addItem(
+            f"Not set: this computer's region ({fallback})"
+            if fallback
+            else "Not set: compare phone numbers by their digits",
+            "",
+        )
         for code in known_regions():
             name = QLocale.territoryToString(QLocale.codeToTerritory(code))
             self.region_combo.addItem(f"{name} ({code})", code)
@@ -292,6 +299,11 @@ class SettingsDialog(QDialog):
         self.errors.clear()
         try:
             self.saved = self._settings.save(self.draft())
+        except ServiceError as error:
+            self.general_error.setText(str(error))
+            self.general_error.show()
+            grow_to_fit(self, self._layout)
+            return
         except ValidationError as error:
             elsewhere = self.errors.show(error.errors)
             if elsewhere:

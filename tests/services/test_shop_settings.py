@@ -13,6 +13,7 @@ from app.domain.customer_form import ValidationError
 from app.domain.money import CurrencyFormat
 from app.domain.shop_settings import DEFAULT_SETTINGS, SettingsDraft
 from app.services.customer_changes import CustomerChanges
+from app.services.errors import ServiceError
 from app.services.receipts import ReceiptService
 from app.services.shop_settings import ShopSettings
 
@@ -53,7 +54,8 @@ def test_saved_settings_load_back_exactly(settings: ShopSettings, tmp_path: Path
     assert settings.draft() == draft
     assert saved.money_format == CurrencyFormat("DA", True, 2, ",", " ")
     assert saved.credit_limit_minor == 500_000
-    assert (tmp_path / "elsewhere").is_dir()
+    # Nothing is made on disk by the settings: the first backup creates the folder.
+    assert not (tmp_path / "elsewhere").exists()
 
 
 def test_other_services_read_what_was_saved(settings: ShopSettings) -> None:
@@ -101,6 +103,57 @@ def test_decimals_cannot_change_once_amounts_are_recorded(
     # Everything else may still change.
     euros = settings.save(replace(DRAFT, decimals="3", currency_symbol="€"))
     assert euros.money_format.symbol == "€"
+
+
+def test_a_customers_credit_limit_also_fixes_the_decimals(
+    settings: ShopSettings, database: DukanDatabase
+) -> None:
+    database.sqlite_connection().execute(
+        "INSERT INTO customers (name, credit_limit) VALUES ('Amina', 10000)"
+    )
+    with pytest.raises(ValidationError) as raised:
+        settings.save(replace(DRAFT, decimals="0", credit_limit=""))
+    assert "limit" in raised.value.errors["decimals"]
+    assert stored(database) == {}
+
+
+def test_the_phone_region_is_fixed_once_a_customer_has_a_phone(database: DukanDatabase) -> None:
+    settings = ShopSettings(fallback_region="DZ")
+    # Naming the region the computer already reads phones in changes nothing: allowed.
+    database.sqlite_connection().execute(
+        "INSERT INTO customers (name, phone) VALUES ('Amina', '+213555123456')"
+    )
+    assert settings.save(replace(DRAFT, phone_region="DZ")).phone_region == "DZ"
+    with pytest.raises(ValidationError) as raised:
+        settings.save(replace(DRAFT, phone_region="FR"))
+    assert raised.value.errors["phone_region"] == (
+        "1 customers' phones are stored as read in DZ; the region can change only while no "
+        "customer has a phone."
+    )
+    assert settings.load().phone_region == "DZ"
+
+
+def test_the_phone_region_may_change_while_no_customer_has_a_phone(
+    database: DukanDatabase,
+) -> None:
+    database.sqlite_connection().execute("INSERT INTO customers (name) VALUES ('Amina')")
+    settings = ShopSettings(fallback_region="DZ")
+    assert settings.save(replace(DRAFT, phone_region="FR")).phone_region == "FR"
+
+
+def test_a_database_that_refuses_the_write_is_a_clear_error(
+    settings: ShopSettings, database: DukanDatabase
+) -> None:
+    conn = database.sqlite_connection()
+    conn.execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON settings "
+        "BEGIN SELECT RAISE(ABORT, 'disk I/O error'); END"
+    )
+    with pytest.raises(ServiceError, match=r"could not be saved.*Nothing was changed"):
+        settings.save(DRAFT)
+    settings.mark_offered()  # only logged: the dialog is offered again next time
+    assert settings.is_first_run()
+    assert stored(database) == {}
 
 
 def test_a_backup_folder_that_cannot_exist_is_refused(

@@ -93,6 +93,30 @@ def test_mistakes_are_shown_by_their_fields_and_nothing_is_written(
     assert stored(database_path)["shop_name"] == "Kiosk"
 
 
+def test_a_write_the_database_refuses_is_said_in_the_dialog(
+    dialog: SettingsDialog, database: DukanDatabase, database_path: Path
+) -> None:
+    database.sqlite_connection().execute(
+        "CREATE TRIGGER refuse BEFORE INSERT ON settings "
+        "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
+    )
+    fill(dialog, shop_name="Kiosk")
+    dialog.buttons.accepted.emit()
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert not dialog.general_error.isHidden()
+    assert "could not be saved: database or disk is full" in dialog.general_error.text()
+    assert stored(database_path) == {}
+
+
+def test_the_unset_region_names_the_computers_region(
+    qtbot: QtBot, database: DukanDatabase, tmp_path: Path
+) -> None:
+    shown = SettingsDialog(ShopSettings(fallback_region="DZ"), default_backup_folder=tmp_path)
+    qtbot.addWidget(shown)
+    assert shown.region_combo.itemText(0) == "Not set: this computer's region (DZ)"
+    assert shown.region_combo.currentData() == ""
+
+
 def test_money_fields_are_locked_while_a_sale_is_open(
     qtbot: QtBot, database: DukanDatabase, tmp_path: Path
 ) -> None:
