@@ -123,6 +123,26 @@ def looks_like_sqlite(path: Path) -> bool:
         return False
 
 
+def read_setting(path: Path, key: str) -> str | None:
+    """One value of a database file's `settings` table, read read-only without leaving a
+    `-wal` or `-shm` beside a closed file; None when it has no such row (or no such table).
+
+    Cheap: one small table read through its primary key. BackupError when the file cannot be
+    read as a database (damaged, half written, not a database at all).
+    """
+    try:
+        with open_read_only(path) as conn:
+            has_table = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings'"
+            ).fetchone()
+            if has_table is None:
+                return None
+            row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+    except (sqlite3.Error, OSError) as error:
+        raise BackupError(f"{path} cannot be read: {error}") from error
+    return None if row is None else str(row[0])
+
+
 def unused_path(folder: Path, name: str) -> Path:
     """`name` in `folder`, or `name-2`, `name-3`… when a backup already took that second."""
     candidate = folder / name

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from app.db.backup import (
 )
 from app.domain.backup_rotation import backups_to_keep
 from app.services.errors import ServiceError
+from app.services.shop_identity import Owner, backup_owner, identify_shop, stored_shop_id
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +41,11 @@ def backup_folders(database_path: Path, folder: Path | None) -> list[Path]:
 
 
 def last_backup_time(database_path: Path, folders: Iterable[Path]) -> datetime | None:
-    """When the newest backup of any kind in `folders` was taken; None when there is none."""
+    """When the newest backup of this shop, of any kind, in `folders` was taken; None when
+    there is none. Opens files newest first until one is this shop's (usually the first)."""
+    this_shop = stored_shop_id(database_path)
     for backup in backup_files(database_path, folders):
-        if backup.kind in BACKUP_KINDS:
+        if backup.kind in BACKUP_KINDS and backup_owner(backup.path, this_shop) is Owner.THIS_SHOP:
             return backup.taken_at
     return None
 
@@ -68,19 +71,27 @@ class AutoBackups:
         return self.folders[0]
 
     def automatic_backups(self) -> list[BackupFile]:
-        """This database's automatic backups that look whole, newest first."""
-        return [
-            backup
-            for backup in backup_files(self.database_path, [self.folder])
-            if backup.kind is BackupKind.AUTOMATIC and looks_like_sqlite(backup.path)
-        ]
+        """This shop's automatic backups that look whole, newest first."""
+        return list(self._own_automatic_backups())
+
+    def _own_automatic_backups(self) -> Iterator[BackupFile]:
+        """Named as this database's, whole to look at, and holding this shop's books: two
+        shops (or tills) whose files are both `dukan.db` may share one backup folder."""
+        this_shop = stored_shop_id(self.database_path)
+        for backup in backup_files(self.database_path, [self.folder]):
+            if (
+                backup.kind is BackupKind.AUTOMATIC
+                and looks_like_sqlite(backup.path)
+                and backup_owner(backup.path, this_shop) is Owner.THIS_SHOP
+            ):
+                yield backup
 
     def due_on_start(self) -> bool:
         """Whether the start of the window should back up: not if one was taken today.
 
-        Only names and file headers are read, so the window's start does not wait on it.
+        Reads names, then opens the newest files until one is this shop's.
         """
-        newest = next(iter(self.automatic_backups()), None)
+        newest = next(self._own_automatic_backups(), None)
         return newest is None or newest.taken_at.date() != self._now().date()
 
     def last_backup(self) -> datetime | None:
@@ -93,6 +104,7 @@ class AutoBackups:
         On failure nothing is pruned and no partial file is left; ServiceError says why.
         """
         target = unused_path(self.folder, automatic_backup_name(self.database_path, self._now()))
+        identify_shop()  # before the copy, so the copy carries the id
         try:
             written = write_backup(self.database_path, target, progress)
         except BackupError as error:
@@ -111,8 +123,8 @@ class AutoBackups:
         """Delete the automatic backups the rotation rule does not keep; returns what went.
 
         `newest` (the one just written) stays even if the clock went back and its name looks
-        older than the rest. Manual and pre-upgrade backups, other databases' files and files
-        that do not look like a database are never touched.
+        older than the rest. Manual and pre-upgrade backups, other databases' and other shops'
+        files and files that do not look like a database are never touched.
         """
         backups = self.automatic_backups()
         kept = backups_to_keep((backup.taken_at for backup in backups), self.keep_daily)

@@ -28,6 +28,7 @@ from app.db.restore import (
 )
 from app.services.auto_backup import backup_folders, last_backup_time
 from app.services.errors import ServiceError
+from app.services.shop_identity import Owner, backup_owner, identify_shop, stored_shop_id
 
 # (pages copied, pages in all)
 BackupProgress = Callable[[int, int], None]
@@ -107,6 +108,7 @@ class MaintenanceService:
         target = unused_path(
             self.backup_folder, manual_backup_name(self.database_path, datetime.now())
         )
+        identify_shop()  # before the copy, so the copy carries the id
         try:
             return write_backup(self.database_path, target, progress)
         except BackupError as error:
@@ -120,12 +122,29 @@ class MaintenanceService:
             raise ServiceError(str(error)) from error
 
     def list_backups(self, progress: StepProgress | None = None) -> list[BackupEntry]:
-        """This database's backups in its folders and the files restores set aside, newest
-        first, each read read-only; a file that cannot be restored is listed with the reason.
+        """This shop's backups in its folders and the files restores set aside, newest first,
+        each read read-only; a file that cannot be restored is listed with the reason.
+
+        Files of another shop (its id inside, the same file name) in a shared backup folder
+        are left out: one click must not put another shop's books in place of these. Browse…
+        still reaches them (books moving to a new computer). The set-aside folder sits
+        beside the database, so all of it is this database's books, whatever their id.
 
         Safe in a worker thread: it opens each file through its own connection.
         """
-        found = backup_files(self.database_path, [*self._folders, self.set_aside_folder])
+        this_shop = stored_shop_id(self.database_path)
+        found = [
+            backup
+            for backup in backup_files(self.database_path, self._folders)
+            if backup_owner(backup.path, this_shop) is not Owner.ANOTHER_SHOP
+        ]
+        listed = {backup.path.resolve() for backup in found}
+        found += [
+            backup
+            for backup in backup_files(self.database_path, [self.set_aside_folder])
+            if backup.path.resolve() not in listed
+        ]
+        found.sort(key=lambda backup: (backup.taken_at, backup.path.name), reverse=True)
         entries = []
         for step, backup in enumerate(found):
             if progress is not None:

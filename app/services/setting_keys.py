@@ -19,3 +19,6 @@ BACKUP_FOLDER = "backup_folder"
 BACKUPS_KEPT = "backups_kept"
 # Set once the Settings dialog was offered on a first run, saved or not, so it opens once.
 SETTINGS_OFFERED = "settings_offered"
+# A random id made once per shop's file (app/services/shop_identity.py); every backup carries it,
+# so backups of other shops in a shared folder are told apart from this shop's.
+SHOP_ID = "shop_id"

@@ -13,10 +13,11 @@ import pytest
 from app.db import backup as backup_module
 from app.db.backup import PARTIAL_SUFFIX
 from app.db.checks import all_violations
-from app.db.database import DukanDatabase
+from app.db.database import DukanDatabase, open_database
 from app.db.sqlite_files import open_read_only, quick_check
 from app.services.auto_backup import AutoBackups
 from app.services.errors import ServiceError
+from app.services.setting_keys import SHOP_ID
 from tests.services.till import line, product, sell
 
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -37,12 +38,24 @@ def _sales_in(path: Path) -> int:
         return int(conn.execute("SELECT count(*) FROM sales").fetchone()[0])
 
 
-def _fake_backup(folder: Path, name: str) -> Path:
-    """A file named as a backup, with a database header (rotation reads names and headers)."""
+def _fake_backup(folder: Path, name: str, shop: str | None = None) -> Path:
+    """A small database named as a backup, with a `settings` table holding `shop` as its
+    shop id (None: none, as in backups from before shop ids)."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(SQLITE_HEADER + b"\x00" * 100)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        if shop is not None:
+            conn.execute("INSERT INTO settings VALUES (?, ?)", (SHOP_ID, shop))
+    conn.close()
     return path
+
+
+def _shop_id_in(path: Path) -> str | None:
+    with open_read_only(path) as conn:
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (SHOP_ID,)).fetchone()
+    return None if row is None else str(row[0])
 
 
 def test_backup_is_a_consistent_snapshot_while_a_thread_keeps_selling(
@@ -268,3 +281,94 @@ def test_a_folder_that_cannot_be_made_fails_clearly(
     with pytest.raises(ServiceError, match="The automatic backup failed: could not write"):
         AutoBackups(database_path, blocker / "backups").run()
     assert blocker.read_text() == "not a folder"
+
+
+# ----- two shops sharing one backup folder ---------------------------------------------------
+
+
+def _second_shop(database_path: Path, tmp_path: Path) -> Path:
+    """Another shop's file with the same name, `dukan.db`, in a folder of its own."""
+    other = tmp_path / "other-shop" / "dukan.db"
+    other.parent.mkdir()
+    other.write_bytes(database_path.read_bytes())
+    return other
+
+
+def test_each_backup_carries_the_shop_id_made_once_for_its_file(
+    database: DukanDatabase, database_path: Path
+) -> None:
+    clock = Clock(datetime(2026, 11, 21, 8, 0))
+    backups = AutoBackups(database_path, now=clock)
+    first = backups.run()
+    clock.moment += timedelta(days=1)
+    second = backups.run()
+    made = _shop_id_in(database_path)
+    assert made is not None and len(made) == 32
+    assert _shop_id_in(first) == _shop_id_in(second) == made
+
+
+def test_two_shops_sharing_a_backup_folder_each_back_up_on_start_and_keep_the_others(
+    database_path: Path, tmp_path: Path
+) -> None:
+    shared = tmp_path / "usb-stick"
+    shop_b = _second_shop(database_path, tmp_path)
+    clock = Clock(datetime(2026, 11, 21, 8, 0))
+
+    db = open_database(database_path)
+    try:
+        shop_a = AutoBackups(database_path, shared, keep_daily=1, now=clock)
+        assert shop_a.due_on_start()
+        a_morning = shop_a.run()
+        assert not shop_a.due_on_start()
+    finally:
+        db.close()
+
+    clock.moment = datetime(2026, 11, 21, 9, 0)
+    db = open_database(shop_b)
+    try:
+        backups_b = AutoBackups(shop_b, shared, keep_daily=1, now=clock)
+        assert backups_b.due_on_start()  # A's file of today is not B's backup
+        b_morning = backups_b.run()
+        clock.moment = datetime(2026, 11, 21, 18, 0)
+        b_evening = backups_b.run()  # rotation keeps one a day: B's morning goes, A's stays
+        assert not backups_b.due_on_start()
+        assert [backup.path for backup in backups_b.automatic_backups()] == [b_evening]
+        assert backups_b.last_backup() == clock.moment
+    finally:
+        db.close()
+    assert a_morning.exists() and not b_morning.exists()
+    assert _shop_id_in(a_morning) != _shop_id_in(b_evening)
+
+    clock.moment = datetime(2026, 11, 21, 19, 0)
+    db = open_database(database_path)
+    try:
+        # A's rotation, a day's newest kept, sees only its own morning backup: B's stays.
+        a_evening = shop_a.run()
+        assert [backup.path for backup in shop_a.automatic_backups()] == [a_evening]
+        assert shop_a.last_backup() == clock.moment
+    finally:
+        db.close()
+    assert sorted(shared.iterdir()) == sorted([a_evening, b_evening])
+
+
+def test_backups_from_before_shop_ids_count_as_this_shops_and_unreadable_ones_never(
+    database: DukanDatabase, database_path: Path
+) -> None:
+    folder = database_path.parent / "backups"
+    clock = Clock(datetime(2026, 11, 21, 12, 0))
+    backups = AutoBackups(database_path, keep_daily=1, now=clock)
+    old = _fake_backup(folder, "dukan-auto-20261121-070000.db")  # no id: as before
+    assert not backups.due_on_start()
+    others = _fake_backup(folder, "dukan-auto-20261121-080000.db", shop="f" * 32)
+    assert not backups.due_on_start()  # the other shop's newer file is passed over
+    damaged = folder / "dukan-auto-20261121-090000.db"
+    damaged.write_bytes(SQLITE_HEADER + b"\x10\x00" + b"\xff" * 4078)  # a header, then junk
+    assert not backups.due_on_start()
+    assert [backup.path for backup in backups.automatic_backups()] == [old]
+
+    written = backups.run()
+
+    assert not old.exists()  # this shop's older one of the same day, pruned
+    assert others.exists() and damaged.exists()
+    assert backups.last_backup() == clock.moment
+    assert written.exists()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from app.db.migrator import Migrator
 from app.db.tables import Sale
 from app.services.errors import ServiceError
 from app.services.maintenance import MaintenanceService
+from app.services.setting_keys import SHOP_ID
 
 
 def test_schema_version_and_backup_folder(
@@ -73,3 +75,29 @@ def test_a_failed_backup_raises_a_service_error(
     (database_path.parent / "backups").write_text("a file where the folder should be")
     with pytest.raises(ServiceError, match="The backup failed"):
         MaintenanceService(database_path, migrator).backup_now()
+
+
+def test_the_restore_list_leaves_out_another_shops_books_in_a_shared_folder(
+    database: DukanDatabase, database_path: Path, migrator: Migrator, tmp_path: Path
+) -> None:
+    shared = tmp_path / "usb"
+    service = MaintenanceService(database_path, migrator, shared)
+    ours = service.backup_now()
+    # Another shop's `dukan.db`, backed up to the same stick under the same kind of name.
+    theirs = shared / "dukan-auto-20991231-235959.db"
+    theirs.write_bytes(ours.read_bytes())
+    conn = sqlite3.connect(theirs)
+    with conn:
+        conn.execute("UPDATE settings SET value = ? WHERE key = ?", ("e" * 32, SHOP_ID))
+    conn.close()
+    before_ids = shared / "dukan-backup-20000101-000000.db"  # a backup from before shop ids
+    before_ids.write_bytes(ours.read_bytes())
+    conn = sqlite3.connect(before_ids)
+    with conn:
+        conn.execute("DELETE FROM settings WHERE key = ?", (SHOP_ID,))
+    conn.close()
+
+    listed = [entry.path for entry in service.list_backups()]
+
+    assert listed == [ours, before_ids]
+    assert service.last_backup() != datetime(2099, 12, 31, 23, 59, 59)
