@@ -1,11 +1,12 @@
 """Times the frozen build's start to main window shown, warm and cold, against a bare window.
 
 Both programs run in fresh processes with `DUKAN_QUIT_WHEN_SHOWN=1`: the window is shown,
-painted once and closed on the next turn of the event loop, as `window_start.py` does from
-source (scripts/frozen_smoke_hook.py does it inside the frozen Dukan, bench/bare_window.py in
-the baseline). The time is from spawning to the process's exit. "Cold" first drops the build's
-files (and the database) from the OS page cache with posix_fadvise, for that folder only, so
-the system libraries it shares with everything else stay cached, as on a shop's machine.
+painted once and closed on the next turn of the event loop, with no automatic backup on start
+or quit, as `window_start.py` does from source (scripts/frozen_smoke_hook.py does it inside
+the frozen Dukan, bench/bare_window.py in the baseline). The time is from spawning to the
+process's exit. "Cold" first drops the build's files (and the database) from the OS page
+cache with posix_fadvise, for that folder only, so the system libraries it shares with
+everything else stay cached, as on a shop's machine.
 The database is new and empty; a warm-up run first makes it (and, being the shop's first run,
 has its Settings dialog cancelled by the hook), so the timed runs open an empty shop.
 

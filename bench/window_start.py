@@ -14,12 +14,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Run in the child: start the real window, paint it once, quit.
+# Run in the child: start the real window, paint it once, quit. With no automatic backups on
+# start or quit (as scripts/frozen_smoke_hook.py does in the build): the figure is the
+# window's start, not the copy of the books the first run takes and every quit ends with.
 CHILD = """
 import sys
 from pathlib import Path
 from PySide6.QtCore import QTimer
+import app.main
 from app.main import StartedWindow, start_window
+build_services = app.main.build_services
+app.main.build_services = lambda path, **_: build_services(path, automatic_backups=False)
 started = start_window(Path(sys.argv[1]))
 assert isinstance(started, StartedWindow), started
 started.window.repaint()
