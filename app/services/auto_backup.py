@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +32,15 @@ BackupProgress = Callable[[int, int], None]
 # Kinds that are copies of the books as they were; a set-aside file is the books a restore
 # replaced, not a backup anyone took.
 BACKUP_KINDS = (BackupKind.AUTOMATIC, BackupKind.MANUAL, BackupKind.UPGRADE)
+
+
+@dataclass(frozen=True, slots=True)
+class StartBackup:
+    """What the start of the window did about backups."""
+
+    written: Path | None  # None: none was due (one was taken today), or it failed
+    failure: str | None  # why it failed, as the operator is told
+    last_backup: datetime | None  # the newest of this shop's backups of every kind, afterwards
 
 
 def backup_folders(database_path: Path, folder: Path | None) -> list[Path]:
@@ -97,6 +107,20 @@ class AutoBackups:
     def last_backup(self) -> datetime | None:
         """The newest backup of every kind (automatic, manual, before an upgrade)."""
         return last_backup_time(self.database_path, self.folders)
+
+    def back_up_on_start(self) -> StartBackup:
+        """Back up if none was taken today, and say when the last backup was; for a worker.
+
+        Everything here reads the backup folder, and a folder on an unplugged USB stick or an
+        unreachable share can take long to answer: the window must not wait on it.
+        """
+        written, failure = None, None
+        if self.due_on_start():
+            try:
+                written = self.run()
+            except ServiceError as error:  # `run` logged it
+                failure = str(error)
+        return StartBackup(written, failure, self.last_backup())
 
     def run(self, progress: BackupProgress | None = None) -> Path:
         """Write a verified automatic backup, then prune older automatic ones.

@@ -85,6 +85,11 @@ class MaintenanceService:
         """When the newest backup of any kind was taken; None when there is none."""
         return last_backup_time(self.database_path, self._folders)
 
+    def taken_at(self, backup: Path) -> datetime | None:
+        """When `backup` was taken, as its name says; None for a name Dukan did not give."""
+        named = parse_backup_name(self.database_path, backup)
+        return named.taken_at if named is not None else None
+
     @property
     def set_aside_folder(self) -> Path:
         return set_aside_folder(self.database_path)

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
+from typing import cast
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -15,7 +16,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
 
 from app import __version__
-from app.services.auto_backup import AutoBackups
+from app.services.auto_backup import AutoBackups, StartBackup
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_csv import CustomerCsv
 from app.services.customer_directory import CustomerDirectory
@@ -137,6 +138,11 @@ class MainWindow(QMainWindow):
         self.start_backup: BackgroundJob | None = None
         self._shown_before = False
         self._backed_up_on_quit = False
+        # When this shop's last backup was taken, once the start job has read the backup
+        # folder (or a backup was written here): About never reads the folder itself, since
+        # a folder on an unplugged USB stick or an unreachable share can take long to answer.
+        self._last_backup: datetime | None = None
+        self._last_backup_known = False
 
     def _add_tabs(self, services: Services) -> None:
         events = self._events
@@ -227,8 +233,17 @@ class MainWindow(QMainWindow):
         )
 
     def _last_backup_text(self) -> str:
-        last = self._services.maintenance.last_backup()
-        return _when(last) if last is not None else "never"
+        if self._last_backup_known:
+            return _when(self._last_backup) if self._last_backup is not None else "never"
+        if self._services.auto_backups is None:
+            return "not read (this window takes no automatic backups)"
+        return "being read from the backup folder…"
+
+    def _backup_taken(self, written: Path) -> None:
+        """Remember a backup written from this window as the last one (its name's time)."""
+        taken_at = self._services.maintenance.taken_at(written)
+        if taken_at is not None:
+            self._last_backup, self._last_backup_known = taken_at, True
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
@@ -242,25 +257,36 @@ class MainWindow(QMainWindow):
         super().closeEvent(event)
 
     def _start_automatic_backup(self) -> None:
+        """Whether one is due is decided in the worker too: it reads the backup folder."""
         auto = self._services.auto_backups
-        if auto is None or self.start_backup is not None or not auto.due_on_start():
+        if auto is None or self.start_backup is not None:
             return
-        self.backup_label.setText("Backing up…")
-        self.start_backup = BackgroundJob(auto.run, self)
+        self.start_backup = BackgroundJob(auto.back_up_on_start, self)
         self.start_backup.succeeded.connect(self._on_start_backup_succeeded)
         self.start_backup.failed.connect(self._on_start_backup_failed)
         self.start_backup.start()
 
-    def _on_start_backup_succeeded(self, written: object) -> None:
-        self._show_backup_written()
-        self._events.backup_written.emit(str(written))
+    def _on_start_backup_succeeded(self, result: object) -> None:
+        outcome = cast(StartBackup, result)  # what `back_up_on_start` returns
+        if not self._last_backup_known:  # a backup written meanwhile is newer still
+            self._last_backup, self._last_backup_known = outcome.last_backup, True
+        if outcome.written is not None:
+            self._show_backup_written()
+            self._events.backup_written.emit(str(outcome.written))
+        elif outcome.failure is not None:
+            self._show_start_backup_failed(outcome.failure)
         self.start_backup_finished.emit()
 
     def _on_start_backup_failed(self, error: object) -> None:
-        log.error("automatic backup on start failed: %s", error)
-        self.backup_label.setText("Automatic backup FAILED")
-        self.backup_label.setToolTip(str(error))
+        # Not a failed copy (the service says so and logs it): an error no one expected.
+        if isinstance(error, Exception):
+            log.error("automatic backup on start failed", exc_info=error)
+        self._show_start_backup_failed(str(error))
         self.start_backup_finished.emit()
+
+    def _show_start_backup_failed(self, reason: str) -> None:
+        self.backup_label.setText("Automatic backup FAILED")
+        self.backup_label.setToolTip(reason)
 
     def _show_backup_written(self) -> None:
         self.backup_label.setText(f"Backup written {datetime.now():%H:%M}")
@@ -281,13 +307,14 @@ class MainWindow(QMainWindow):
         self._backed_up_on_quit = True
         try:
             self._wait_for_start_backup()
-            run_with_progress(
+            written = run_with_progress(
                 self,
                 "Backing up the database before closing…",
                 lambda report: auto.run(
                     lambda done, total: report(done, total, "Copying the database…")
                 ),
             )
+            self._backup_taken(written)
         except ServiceError as error:
             prompts.show_error(
                 self,
@@ -326,6 +353,7 @@ class MainWindow(QMainWindow):
         except ServiceError as error:
             prompts.show_error(self, "Backup failed", str(error))
             return
+        self._backup_taken(written)
         self._show_backup_written()
         self._events.backup_written.emit(str(written))
         prompts.show_info(self, "Backup written", f"The backup was written and checked:\n{written}")

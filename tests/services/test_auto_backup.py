@@ -15,7 +15,7 @@ from app.db.backup import PARTIAL_SUFFIX
 from app.db.checks import all_violations
 from app.db.database import DukanDatabase, open_database
 from app.db.sqlite_files import open_read_only, quick_check
-from app.services.auto_backup import AutoBackups
+from app.services.auto_backup import AutoBackups, StartBackup
 from app.services.errors import ServiceError
 from app.services.setting_keys import SHOP_ID
 from tests.services.till import line, product, sell
@@ -372,3 +372,22 @@ def test_backups_from_before_shop_ids_count_as_this_shops_and_unreadable_ones_ne
     assert others.exists() and damaged.exists()
     assert backups.last_backup() == clock.moment
     assert written.exists()
+
+
+def test_the_start_decides_backs_up_and_says_when_the_last_backup_was(
+    database: DukanDatabase, database_path: Path, tmp_path: Path
+) -> None:
+    clock = Clock(datetime(2026, 11, 21, 8, 0))
+    backups = AutoBackups(database_path, now=clock)
+    first = backups.back_up_on_start()
+    assert first.written is not None and first.written.exists()
+    assert (first.failure, first.last_backup) == (None, clock.moment)
+    clock.moment = datetime(2026, 11, 21, 9, 0)
+    assert backups.back_up_on_start() == StartBackup(None, None, datetime(2026, 11, 21, 8, 0))
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    failed = AutoBackups(database_path, blocker / "backups", now=clock).back_up_on_start()
+    assert failed.written is None
+    assert failed.last_backup == datetime(2026, 11, 21, 8, 0)  # beside the database, still
+    assert str(failed.failure).startswith("The automatic backup failed: could not write")

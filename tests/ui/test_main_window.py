@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
 
@@ -12,9 +13,11 @@ from pytestqt.qtbot import QtBot
 
 from app import __version__
 from app.db import backup as backup_module
+from app.db.backup import BackupFile, backup_files
 from app.db.database import DukanDatabase
 from app.db.migrator import Migrator
 from app.domain.customer_form import CustomerDraft
+from app.services import auto_backup as auto_backup_module
 from app.services.auto_backup import AutoBackups
 from app.services.customer_changes import CustomerChanges
 from app.services.maintenance import MaintenanceService
@@ -29,6 +32,7 @@ from tests.conftest import add_debt, add_payment
 from tests.ui.conftest import PromptRecorder
 
 TODAY = date.today()
+TAKEN = datetime.combine(TODAY, datetime.min.time()).replace(hour=7, minute=5)
 
 
 def _record_sale(path: Path, total: int, paid: int, *, sold_at: str, due: str | None) -> None:
@@ -316,10 +320,10 @@ def test_the_start_backup_runs_after_the_window_shows_and_once_a_day(
 
     monkeypatch.setattr(AutoBackups, "due_on_start", spy)
     again = auto_window(folder, clock)
-    again.show()
-    qtbot.wait_until(lambda: bool(asked))
+    with qtbot.waitSignal(again.start_backup_finished, timeout=10_000):
+        again.show()
     assert asked == [False]  # already backed up today
-    assert again.start_backup is None
+    assert len(_automatic(folder)) == 1
     assert again.backup_label.text() == ""
     assert recorded_prompts.titles() == ["Backup written"]
     assert window.close() and again.close()
@@ -352,8 +356,8 @@ def test_closing_the_window_writes_a_backup_and_about_names_it(
 ) -> None:
     folder = database_path.parent / "backups"
     window = auto_window(None)
-    window.about_action.trigger()
-    assert "<b>Last backup</b>&nbsp;</td><td>never</td>" in recorded_prompts.texts()
+    window.about_action.trigger()  # not shown yet: the start job has not read the folder
+    assert "<td>being read from the backup folder…</td>" in recorded_prompts.texts()
     _record_sale(database_path, 1250, 1250, sold_at=f"{TODAY} 09:15:00", due=None)
 
     assert window.close()
@@ -365,6 +369,34 @@ def test_closing_the_window_writes_a_backup_and_about_names_it(
     stamp = datetime.strptime(written[0][len("dukan-auto-") : -3], "%Y%m%d-%H%M%S")
     assert f"{stamp:%d %B %Y at %H:%M}" in recorded_prompts.shown[-1][2]
     assert [kind for kind, _title, _text in recorded_prompts.shown] == ["about", "about"]
+
+
+def test_the_backup_folder_is_read_off_the_gui_thread_on_start_and_for_about(
+    auto_window: AutoWindow,
+    qtbot: QtBot,
+    database_path: Path,
+    recorded_prompts: PromptRecorder,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A folder on an unplugged USB stick or an unreachable share can take long to answer."""
+    folder = database_path.parent.parent / "usb"
+    AutoBackups(database_path, folder, now=lambda: TAKEN).run()
+    read_on: list[str] = []
+
+    def spy(database_path: Path, folders: Iterable[Path]) -> list[BackupFile]:
+        read_on.append(threading.current_thread().name)
+        return backup_files(database_path, folders)
+
+    monkeypatch.setattr(auto_backup_module, "backup_files", spy)
+    window = auto_window(folder)
+    with qtbot.waitSignal(window.start_backup_finished, timeout=10_000):
+        window.show()
+    window.about_action.trigger()
+
+    assert read_on  # whether one is due, and the last backup
+    assert threading.main_thread().name not in read_on
+    assert window.backup_label.text() == ""  # today's backup was already there
+    assert f"<td>{TAKEN:%d %B %Y at %H:%M}</td>" in recorded_prompts.texts()
 
 
 def test_a_failed_backup_on_quit_is_told_and_the_window_still_closes(
