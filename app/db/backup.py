@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Callable, Iterable
@@ -112,15 +113,30 @@ def backup_files(database_path: Path, folders: Iterable[Path]) -> list[BackupFil
 
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+HEADER_BYTES = 100
 
 
 def looks_like_sqlite(path: Path) -> bool:
-    """A cheap test that a file holds a database: its header, not a full check."""
+    """A cheap test that a file holds a whole database: its header, and a size that is the
+    header's page count times its page size (a cut-off copy fails it), not a full check."""
     try:
         with path.open("rb") as file:
-            return file.read(len(SQLITE_HEADER)) == SQLITE_HEADER
+            header = file.read(HEADER_BYTES)
+            size = os.fstat(file.fileno()).st_size
     except OSError:
         return False
+    if len(header) < HEADER_BYTES or not header.startswith(SQLITE_HEADER):
+        return False
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size  # 1 is how the header writes 64 KiB
+    if page_size < 512 or page_size & (page_size - 1):
+        return False
+    page_count = int.from_bytes(header[28:32], "big")
+    change_counter, valid_for = header[24:28], header[92:96]
+    if page_count and change_counter == valid_for:
+        return size == page_count * page_size
+    # Written by an SQLite older than 3.7.0: the page count in the header cannot be trusted.
+    return size > 0 and size % page_size == 0
 
 
 def read_setting(path: Path, key: str) -> str | None:

@@ -290,3 +290,22 @@ def test_looks_like_sqlite_reads_the_header(database_path: Path, tmp_path: Path)
     junk.write_bytes(b"SQLite format 2")
     assert not looks_like_sqlite(junk)
     assert not looks_like_sqlite(tmp_path / "missing.db")
+
+
+def test_looks_like_sqlite_wants_as_many_pages_as_the_header_says(
+    database_path: Path, tmp_path: Path
+) -> None:
+    whole = database_path.read_bytes()
+    page_size = int.from_bytes(whole[16:18], "big")
+    cut = tmp_path / "cut.db"
+    cut.write_bytes(whole[:-page_size])  # a copy that stopped one page short
+    assert not looks_like_sqlite(cut)
+    padded = tmp_path / "padded.db"
+    padded.write_bytes(whole + b"\x00" * page_size)
+    assert not looks_like_sqlite(padded)
+    header_only = tmp_path / "header.db"
+    header_only.write_bytes(whole[:100])
+    assert not looks_like_sqlite(header_only)
+    copied = tmp_path / "copied.db"
+    copied.write_bytes(whole)
+    assert looks_like_sqlite(copied)
