@@ -12,6 +12,7 @@ from app.db.backup import (
     BackupError,
     BackupFile,
     BackupKind,
+    BackupProgress,
     automatic_backup_name,
     backup_dir_for,
     backup_files,
@@ -20,15 +21,12 @@ from app.db.backup import (
     write_backup,
 )
 from app.domain.backup_rotation import backups_to_keep
+from app.domain.shop_settings import DEFAULT_BACKUPS_KEPT
 from app.services.errors import ServiceError
 from app.services.shop_identity import Owner, backup_owner, identify_shop, stored_shop_id
 
 log = logging.getLogger(__name__)
 
-# The shop's settings say how many; this is their default too.
-DEFAULT_KEEP_DAILY = 7
-# (pages copied, pages in all)
-BackupProgress = Callable[[int, int], None]
 # Kinds that are copies of the books as they were; a set-aside file is the books a restore
 # replaced, not a backup anyone took.
 BACKUP_KINDS = (BackupKind.AUTOMATIC, BackupKind.MANUAL, BackupKind.UPGRADE)
@@ -67,7 +65,7 @@ class AutoBackups:
         self,
         database_path: Path,
         folder: Path | None = None,
-        keep_daily: int = DEFAULT_KEEP_DAILY,
+        keep_daily: int = DEFAULT_BACKUPS_KEPT,
         now: Callable[[], datetime] = datetime.now,
     ) -> None:
         self.database_path = database_path

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from app.db.backup import (
     BackupError,
+    BackupProgress,
     backup_files,
     manual_backup_name,
     parse_backup_name,
@@ -18,7 +19,6 @@ from app.db.backup import (
 from app.db.database import close_connection, schema_version, sqlite_library_version
 from app.db.migrator import MigrationError, Migrator, Progress
 from app.db.restore import (
-    BackupDescription,
     ChangesSince,
     RestoreError,
     changes_since,
@@ -30,8 +30,6 @@ from app.services.auto_backup import backup_folders, last_backup_time
 from app.services.errors import ServiceError
 from app.services.shop_identity import Owner, backup_owner, identify_shop, stored_shop_id
 
-# (pages copied, pages in all)
-BackupProgress = Callable[[int, int], None]
 # (step, steps in all, message)
 StepProgress = Callable[[int, int, str], None]
 
@@ -42,7 +40,7 @@ class BackupEntry:
 
     path: Path
     kind: str  # "automatic", "manual", "before an upgrade", "replaced by a restore"
-    taken_at: datetime
+    taken_at: datetime | None  # None: the file could not even be looked at, nor its name read
     size_bytes: int
     version: int | None  # None when the file cannot be restored, and then:
     problem: str | None  # why not
@@ -119,13 +117,6 @@ class MaintenanceService:
         except BackupError as error:
             raise ServiceError(f"The backup failed: {error}. Older backups were kept.") from error
 
-    def describe_backup(self, backup: Path) -> BackupDescription:
-        """What restoring `backup` would bring back; ServiceError if it cannot be restored."""
-        try:
-            return describe_backup(self._migrator, backup)
-        except MigrationError as error:
-            raise ServiceError(str(error)) from error
-
     def list_backups(self, progress: StepProgress | None = None) -> list[BackupEntry]:
         """This shop's backups in its folders and the files restores set aside, newest first,
         each read read-only; a file that cannot be restored is listed with the reason.
@@ -182,7 +173,7 @@ class MaintenanceService:
             size = path.stat().st_size
             modified = datetime.fromtimestamp(path.stat().st_mtime)
         except OSError as error:
-            return BackupEntry(path, kind, taken_at or datetime.min, 0, None, str(error), 0, 0)
+            return BackupEntry(path, kind, taken_at, 0, None, str(error), 0, 0)
         try:
             found = describe_backup(self._migrator, path, check_integrity=check_integrity)
         except MigrationError as error:

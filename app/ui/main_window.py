@@ -370,7 +370,7 @@ class MainWindow(QMainWindow):
         found = run_with_progress(
             self, "Checking the backup…", lambda _report: maintenance.describe_entry(backup)
         )
-        if found.version is None:
+        if found.version is None or found.taken_at is None:  # no time: not readable either
             prompts.show_error(self, "This backup cannot be restored", str(found.problem))
             return
         lost = self._restore_loss_text(backup, found.taken_at)

@@ -26,6 +26,7 @@ from app.ui import prompts
 TAKEN, KIND, VERSION, SIZE, SALES, CUSTOMERS, FILE = range(7)
 HEADERS = ("Taken", "Kind", "Version", "Size", "Sales", "Customers", "File")
 UNREADABLE = "unreadable"
+UNKNOWN = "unknown"  # when a file that could not be looked at was taken
 
 
 def format_size(size_bytes: int) -> str:
@@ -141,7 +142,7 @@ class RestoreDialog(QDialog):
         else:
             version = str(entry.version)
         texts = {
-            TAKEN: f"{entry.taken_at:%d %b %Y %H:%M}",
+            TAKEN: f"{entry.taken_at:%d %b %Y %H:%M}" if entry.taken_at is not None else UNKNOWN,
             KIND: entry.kind,
             VERSION: version,
             SIZE: format_size(entry.size_bytes),

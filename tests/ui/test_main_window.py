@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 import threading
 from collections.abc import Callable, Iterable
@@ -335,12 +336,16 @@ def test_a_failed_start_backup_shows_in_the_status_bar(
     qtbot: QtBot,
     tmp_path: Path,
     recorded_prompts: PromptRecorder,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     window = auto_window(blocker / "backups")
-    with qtbot.waitSignal(window.start_backup_finished, timeout=10_000):
+    finished = qtbot.waitSignal(window.start_backup_finished, timeout=10_000)
+    with caplog.at_level(logging.ERROR), finished:
         window.show()
+    # Logged once, by the service that knows what failed; the window only shows it.
+    assert [record.name for record in caplog.records] == ["app.services.auto_backup"]
     assert window.backup_label.text() == "Automatic backup FAILED"
     assert "The automatic backup failed" in window.backup_label.toolTip()
     assert recorded_prompts.shown == []  # the cashier is not interrupted at the start

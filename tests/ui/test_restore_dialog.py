@@ -72,7 +72,8 @@ def test_every_backup_is_listed_newest_first_with_what_it_holds(
     assert upgrade[4:6] == ["4", "1"]
     assert damaged[1:3] == ["automatic", "unreadable"] and damaged[4:6] == ["", ""]
     # Newest first: the dates in the first column only go back in time.
-    taken = [entry.taken_at for entry in entries]
+    taken = [entry.taken_at for entry in entries if entry.taken_at is not None]
+    assert len(taken) == 4
     assert taken == sorted(taken, reverse=True)
     assert "demo" not in "".join(row[6] for row in rows)
 
@@ -154,6 +155,18 @@ def test_a_file_that_is_no_backup_is_described_not_raised(
     assert "not a Dukan database" in str(entry.problem)
     missing = maintenance.describe_entry(tmp_path / "gone.db")
     assert missing.version is None and missing.problem
+    assert missing.taken_at is None  # neither a name Dukan gave, nor a file to look at
+
+
+def test_a_file_that_could_not_be_looked_at_was_taken_at_an_unknown_time(
+    qtbot: QtBot, listed: tuple[MaintenanceService, list[BackupEntry]], tmp_path: Path
+) -> None:
+    maintenance, _entries = listed
+    gone = maintenance.describe_entry(tmp_path / "gone.db")
+    dialog = RestoreDialog([gone], maintenance.backup_folders, 29)
+    qtbot.addWidget(dialog)
+    assert dialog.cell(0, 0) == "unknown"  # not "01 Jan 0001"
+    assert dialog.cell(0, 2) == "unreadable"
 
 
 @pytest.mark.parametrize(
