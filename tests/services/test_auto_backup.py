@@ -14,6 +14,7 @@ from app.db import backup as backup_module
 from app.db.backup import PARTIAL_SUFFIX
 from app.db.checks import all_violations
 from app.db.database import DukanDatabase, open_database
+from app.db.restore import restore_backup
 from app.db.sqlite_files import open_read_only, quick_check
 from app.services.auto_backup import AutoBackups, StartBackup
 from app.services.errors import ServiceError
@@ -391,3 +392,24 @@ def test_the_start_decides_backs_up_and_says_when_the_last_backup_was(
     assert failed.written is None
     assert failed.last_backup == datetime(2026, 11, 21, 8, 0)  # beside the database, still
     assert str(failed.failure).startswith("The automatic backup failed: could not write")
+
+
+def test_a_worker_thread_makes_the_shop_id_and_leaves_no_connection_open(
+    database: DukanDatabase, database_path: Path, tmp_path: Path
+) -> None:
+    left_open: list[bool] = []
+
+    def in_worker() -> None:
+        AutoBackups(database_path, now=Clock(datetime(2026, 11, 21, 8, 0))).run()
+        left_open.append(not database.is_closed())
+
+    worker = threading.Thread(target=in_worker)
+    worker.start()
+    worker.join(30)
+    assert left_open == [False]
+    made = _shop_id_in(database_path)
+    assert made is not None
+    # A restore puts the backup's file in place, and with it the same id.
+    (backup,) = AutoBackups(database_path).automatic_backups()
+    restored = restore_backup(backup.path, tmp_path / "restored" / "dukan.db", datetime.now())
+    assert _shop_id_in(restored.database) == made
