@@ -17,6 +17,8 @@ class AppEvents(QObject):
     payment_reversed = Signal(int)  # customer id whose payment was reversed
     debt_created = Signal(int)  # debt id (a manual debt; a sale's debt comes with sale_recorded)
     reminder_sent = Signal(int)  # customer id
-    settings_saved = Signal()  # the shop's settings (header, money, defaults, backups)
+    # The shop's settings were saved (header, money, defaults, backups); receipts and new
+    # customers read them as they are used, so no tab listens yet.
+    settings_saved = Signal()
     backup_written = Signal(str)  # path of the new backup
     database_restored = Signal(str)  # path of the backup now in the database's place
