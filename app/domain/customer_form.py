@@ -104,14 +104,22 @@ class CustomerFields:
     note: str | None
 
 
-class _Checker:
-    """Collects one message per field, so the form can show them all at once."""
+class FieldChecker:
+    """Collects one message per field, so a form can show them all at once (the customer and
+    settings forms share it)."""
 
     def __init__(self) -> None:
         self.errors: dict[str, str] = {}
 
     def text(
-        self, field: str, typed: str, *, limit: int, required: bool = False, multiline: bool = False
+        self,
+        field: str,
+        typed: str,
+        *,
+        limit: int,
+        required: bool = False,
+        multiline: bool = False,
+        missing: str = "Required.",
     ) -> str | None:
         allowed = _NOTE_WHITESPACE if multiline else frozenset()
         if any(
@@ -122,7 +130,7 @@ class _Checker:
         tidy = typed.strip() if multiline else tidy_name(typed)
         if not tidy:
             if required:
-                self.errors[field] = "Required."
+                self.errors[field] = missing
             return None
         if len(tidy) > limit:
             self.errors[field] = f"Too long: at most {limit} characters (this has {len(tidy)})."
@@ -145,7 +153,7 @@ def validate_customer(
     `region` is the shop's phone region, so `0555 123 456` is stored exactly as the upgrade
     stored the same number typed `0555-123-456` (app/domain/phone.py).
     """
-    check = _Checker()
+    check = FieldChecker()
     name = check.text("name", draft.name, limit=MAX_NAME, required=True)
     number = _number(check, draft.number)
     contact_name = check.text("contact_name", draft.contact_name, limit=MAX_NAME)
@@ -153,8 +161,8 @@ def validate_customer(
     email = _email(check, draft.email)
     billing = check.address("billing", draft.billing)
     shipping = check.address("shipping", draft.shipping)
-    payment_terms = _payment_terms(check, draft.payment_terms)
-    credit_limit = _credit_limit(check, draft.credit_limit, money_format)
+    payment_terms = check_payment_terms(check, draft.payment_terms)
+    credit_limit = check_credit_limit(check, draft.credit_limit, money_format)
     tax_number = check.text("tax_number", draft.tax_number, limit=MAX_TAX_NUMBER)
     note = check.text("note", draft.note, limit=MAX_NOTE, multiline=True)
     if check.errors or name is None or payment_terms is None:
@@ -174,7 +182,7 @@ def validate_customer(
     )
 
 
-def _number(check: _Checker, typed: str) -> str | None:
+def _number(check: FieldChecker, typed: str) -> str | None:
     number = check.text("number", typed, limit=MAX_NUMBER)
     if number is not None and not _NUMBER.fullmatch(number):
         check.errors["number"] = "Use letters, digits and - _ / . only, e.g. C-00042."
@@ -182,7 +190,7 @@ def _number(check: _Checker, typed: str) -> str | None:
     return number
 
 
-def _phone(check: _Checker, typed: str, region: str | None) -> str | None:
+def _phone(check: FieldChecker, typed: str, region: str | None) -> str | None:
     text = check.text("phone", typed, limit=MAX_LINE)
     if text is None:
         return None
@@ -193,7 +201,7 @@ def _phone(check: _Checker, typed: str, region: str | None) -> str | None:
     return stored
 
 
-def _email(check: _Checker, typed: str) -> str | None:
+def _email(check: FieldChecker, typed: str) -> str | None:
     email = check.text("email", typed, limit=MAX_EMAIL)
     if email is not None and not _EMAIL.fullmatch(email):
         check.errors["email"] = "Not an email address, e.g. name@example.com."
@@ -201,7 +209,7 @@ def _email(check: _Checker, typed: str) -> str | None:
     return email
 
 
-def _payment_terms(check: _Checker, typed: str) -> int | None:
+def check_payment_terms(check: FieldChecker, typed: str) -> int | None:
     text = typed.strip()
     # An explicit ASCII pattern: int() would also take `٣٠`, `3_0` and ` 30 `.
     if not _DAYS.fullmatch(text):
@@ -214,7 +222,7 @@ def _payment_terms(check: _Checker, typed: str) -> int | None:
     return days
 
 
-def _credit_limit(check: _Checker, typed: str, money_format: CurrencyFormat) -> int | None:
+def check_credit_limit(check: FieldChecker, typed: str, money_format: CurrencyFormat) -> int | None:
     if not typed.strip():
         return None
     try:

@@ -11,11 +11,13 @@ import phonenumbers
 
 from app.domain.customer_form import (
     DEFAULT_PAYMENT_TERMS,
-    MAX_PAYMENT_TERMS,
     MAX_TAX_NUMBER,
+    FieldChecker,
     ValidationError,
+    check_credit_limit,
+    check_payment_terms,
 )
-from app.domain.money import CurrencyFormat, Money, MoneyParseError
+from app.domain.money import CurrencyFormat, Money
 from app.domain.names import tidy_name
 
 MAX_SHOP_NAME = 100
@@ -39,7 +41,6 @@ NUMBER_STYLES: dict[str, tuple[str, str]] = {
 DEFAULT_NUMBER_STYLE = "1,234.50"
 
 _FORBIDDEN_CATEGORIES = frozenset({"Cc", "Cs"})
-_DAYS = re.compile(r"[0-9]{1,5}")
 _COUNT = re.compile(r"[0-9]{1,4}")
 
 
@@ -108,16 +109,27 @@ def known_regions() -> list[str]:
 
 def validate_settings(draft: SettingsDraft) -> ShopSettingsValues:
     """The storable settings, or ValidationError naming every field that needs fixing."""
-    checker = _Checker()
-    name = checker.line("shop_name", draft.shop_name, limit=MAX_SHOP_NAME, required=True)
+    checker = _SettingsChecker()
+    name = checker.text(
+        "shop_name",
+        draft.shop_name,
+        limit=MAX_SHOP_NAME,
+        required=True,
+        missing="Required: it heads every receipt.",
+    )
     address = checker.block("shop_address", draft.shop_address)
-    phone = checker.line("shop_phone", draft.shop_phone, limit=MAX_SHOP_PHONE)
-    tax_number = checker.line("shop_tax_number", draft.shop_tax_number, limit=MAX_TAX_NUMBER)
+    phone = checker.text("shop_phone", draft.shop_phone, limit=MAX_SHOP_PHONE)
+    tax_number = checker.text("shop_tax_number", draft.shop_tax_number, limit=MAX_TAX_NUMBER)
     footer = checker.block("receipt_footer", draft.receipt_footer)
     money_format = checker.money_format(draft)
     region = checker.region(draft.phone_region)
-    terms = checker.days(draft.payment_terms)
-    limit = checker.credit_limit(draft.credit_limit, money_format)
+    terms = check_payment_terms(checker, draft.payment_terms)
+    # Without a readable money format the limit cannot be read; that field says why.
+    limit = (
+        None
+        if money_format is None
+        else check_credit_limit(checker, draft.credit_limit, money_format)
+    )
     folder = checker.folder(draft.backup_folder)
     kept = checker.backups_kept(draft.backups_kept)
     if checker.errors or money_format is None or terms is None or kept is None:
@@ -159,11 +171,8 @@ def draft_of(values: ShopSettingsValues) -> SettingsDraft:
     )
 
 
-class _Checker:
-    """Collects one message per field, so the form can show them all at once."""
-
-    def __init__(self) -> None:
-        self.errors: dict[str, str] = {}
+class _SettingsChecker(FieldChecker):
+    """The customer form's checks, and those only settings have."""
 
     def _hidden(self, field: str, typed: str, allowed: frozenset[str] = frozenset()) -> bool:
         if any(
@@ -172,19 +181,6 @@ class _Checker:
             self.errors[field] = "Contains hidden control characters; type it again."
             return True
         return False
-
-    def line(self, field: str, typed: str, *, limit: int, required: bool = False) -> str | None:
-        if self._hidden(field, typed):
-            return None
-        tidy = tidy_name(typed)
-        if tidy is None:
-            if required:
-                self.errors[field] = "Required: it heads every receipt."
-            return None
-        if len(tidy) > limit:
-            self.errors[field] = f"Too long: at most {limit} characters (this has {len(tidy)})."
-            return None
-        return tidy
 
     def block(self, field: str, typed: str) -> str | None:
         """A few lines of text for the receipt; each line tidied, blank lines at the ends gone."""
@@ -242,22 +238,6 @@ class _Checker:
             self.errors["phone_region"] = "Choose a country from the list, or none."
             return None
         return code
-
-    def days(self, typed: str) -> int | None:
-        text = typed.strip()
-        if not _DAYS.fullmatch(text) or int(text) > MAX_PAYMENT_TERMS:
-            self.errors["payment_terms"] = f"Enter whole days from 0 to {MAX_PAYMENT_TERMS}."
-            return None
-        return int(text)
-
-    def credit_limit(self, typed: str, money_format: CurrencyFormat | None) -> int | None:
-        if not typed.strip() or money_format is None:
-            return None
-        try:
-            return Money.parse(typed, money_format).minor
-        except MoneyParseError as error:
-            self.errors["credit_limit"] = f"{error}; or leave it empty for no limit."
-            return None
 
     def folder(self, typed: str) -> str | None:
         text = typed.strip()
