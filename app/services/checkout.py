@@ -17,6 +17,7 @@ from app.domain.money import DEFAULT_FORMAT, MAX_MINOR, CurrencyFormat, Money
 from app.domain.reasons import ReasonError, tidy_reason
 from app.domain.settlement import SettlementError, settle
 from app.services import audit
+from app.services.crash_points import crash_point
 from app.services.debtors import require_debtor
 from app.services.errors import ServiceError
 
@@ -144,6 +145,7 @@ class Checkout:
                 checkout_key=request.key,
                 operator=self._operator_id,
             )
+            crash_point("checkout.after_header")
             # Stock moves are written by the database for each line (migration 027).
             SaleItem.insert_many(
                 [
@@ -164,8 +166,12 @@ class Checkout:
                     SaleItem.unit_price,
                 ],
             ).execute()
+            crash_point("checkout.after_lines")
             debt = None if debt_terms is None else self._record_debt(sale.id, debt_terms, now)
-            return _outcome_of(sale, debt, replayed=False)
+            crash_point("checkout.before_commit")
+            outcome = _outcome_of(sale, debt, replayed=False)
+        crash_point("checkout.after_commit")
+        return outcome
 
     def _allow_debt(self, request: CheckoutRequest, amount: int) -> _DebtTerms:
         """The debt this sale makes, once the customer may take it on."""
@@ -216,6 +222,7 @@ class Checkout:
             due_date=due,
             note=f"Sale {sale_id}",
         )
+        crash_point("checkout.after_debt")
         audit.record(
             operator_id=self._operator_id,
             entity="debt",

@@ -30,6 +30,7 @@ from app.domain.names import tidy_name
 from app.domain.notes import NoteError, tidy_note
 from app.domain.reasons import ReasonError, tidy_reason
 from app.services import audit
+from app.services.crash_points import crash_point
 from app.services.debtors import PLACEHOLDER_NAME
 from app.services.errors import ServiceError
 
@@ -201,6 +202,7 @@ class Payments:
                 operator=self._operator_id,
                 note=note,
             )
+            crash_point("payment.after_receipt")
             number = receipt_number(receipt.id)
             Payment.insert_many(
                 [
@@ -225,6 +227,7 @@ class Payments:
                     Payment.receipt_id,
                 ],
             ).execute()
+            crash_point("payment.after_lines")
             new_balance = payer.balance_minor - allocation.amount_minor
             # The balances the receipt prints are kept in the audit rows, so a reprint next
             # year says what this one did, whatever was sold, moved or reversed since.
@@ -250,6 +253,8 @@ class Payments:
                     for line in allocation.lines
                 ],
             )
+            crash_point("payment.before_commit")
+        crash_point("payment.after_commit")
         sales = {row.owed.debt_id: row.sale_id for row in rows}
         dues = {row.owed.debt_id: row.owed.due_date for row in rows}
         return PaymentReceiptData(

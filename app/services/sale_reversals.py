@@ -22,6 +22,7 @@ from app.db.tables import (
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money
 from app.domain.reasons import ReasonError, tidy_reason
 from app.services import audit
+from app.services.crash_points import crash_point
 from app.services.errors import ServiceError
 from app.services.sales_history import still_owed
 
@@ -55,9 +56,11 @@ class SaleReversals:
             left = _quantities_left(_sale(sale_id))
             if not any(left.values()):
                 raise ServiceError(f"Sale {sale_id} has already been voided or fully refunded.")
-            return self._reverse(
+            outcome = self._reverse(
                 sale_id, "void", {item: qty for item, qty in left.items() if qty}, reason
             )
+        crash_point("reversal.after_commit")
+        return outcome
 
     def refund(self, sale_id: int, quantities: Mapping[int, int], reason: str) -> ReversalOutcome:
         """Reverse some lines: `quantities` maps a sale line's id to how many came back."""
@@ -76,7 +79,9 @@ class SaleReversals:
                     raise ServiceError(
                         f"Only {left[item_id]} of line {item_id} can still come back."
                     )
-            return self._reverse(sale_id, "refund", wanted, reason)
+            outcome = self._reverse(sale_id, "refund", wanted, reason)
+        crash_point("reversal.after_commit")
+        return outcome
 
     def _reverse(
         self, sale_id: int, kind: str, quantities: dict[int, int], reason: str
@@ -116,11 +121,13 @@ class SaleReversals:
             operator=self._operator_id,
             reason=reason,
         )
+        crash_point("reversal.after_header")
         # One row per line; the database moves the stock back (trigger of migration 027).
         for item_id, quantity in quantities.items():
             SaleReversalItem.create(
                 reversal=reversal.id, sale_item=item_id, quantity=quantity, amount=amounts[item_id]
             )
+            crash_point("reversal.after_line")
         for debt_id, customer_id, part in reductions:
             Payment.create(
                 debt=debt_id,
@@ -131,6 +138,7 @@ class SaleReversals:
                 note=f"{kind} of sale {sale_id}",
                 reversal_id=reversal.id,
             )
+        crash_point("reversal.after_debt")
         outcome = ReversalOutcome(
             reversal.id, sale_id, kind, amount, debt_reduced, amount - debt_reduced
         )
@@ -149,6 +157,7 @@ class SaleReversals:
             },
             reason=reason,
         )
+        crash_point("reversal.before_commit")
         return outcome
 
 
