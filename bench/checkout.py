@@ -58,6 +58,7 @@ if __package__ in (None, ""):
     # Run as `python bench/checkout.py`: the repository root makes `bench` a package.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.bulk import filling_connection, staged_copy, triggers_set_aside
 from bench.customer_data import DEFAULT_CUSTOMERS, build_customers
 
 TARGET_MS = 3.0  # product.md §7
@@ -118,23 +119,13 @@ def _ean13(rng: random.Random, taken: set[str]) -> str:
             return code
 
 
-def _staged_copy(conn: sqlite3.Connection, table: str, columns: str, rows: Sequence[Any]) -> None:
-    """executemany into a temporary table, then one INSERT ... SELECT: every row's triggers still
-    run, inside one statement (the way bench/customer_data.py fills its tables)."""
-    marks = ", ".join("?" * (columns.count(",") + 1))
-    conn.execute(f"CREATE TEMP TABLE staged_{table} ({columns})")
-    conn.executemany(f"INSERT INTO staged_{table} VALUES ({marks})", rows)
-    conn.execute(
-        f"INSERT INTO {table} ({columns}) SELECT {columns} FROM staged_{table} ORDER BY rowid"
-    )
-    conn.execute(f"DROP TABLE staged_{table}")
-
-
 @dataclass(slots=True)
 class _PastSales:
-    sales: list[tuple[object, ...]]  # id, sold_at, total, paid, tendered, customer_id, key
+    # id, sold_at, total, paid, tendered, customer_id, key, operator_id
+    sales: list[tuple[object, ...]]
     items: list[tuple[int, int, str, int, int]]  # sale_id, product_id, description, qty, price
-    debts: list[tuple[object, ...]]  # id, sale_id, customer_id, amount, created_at, due_date
+    # id, sale_id, customer_id, amount, created_at, due_date, note
+    debts: list[tuple[object, ...]]
     audits: list[tuple[str, int, str]]  # at, debt_id, after_json
     sold: list[int]  # units sold of each product, by product id - 1
 
@@ -177,6 +168,8 @@ class _Shop:
         customers: list[tuple[int, int]],
         first_sale: int,
         first_debt: int,
+        customer_share: float,
+        credit_share: float,
     ) -> _PastSales:
         rng, rand, pick = self.rng, self.random, self.pick
         # A few products sell most: Zipf weights over the catalogue in a random order.
@@ -196,15 +189,23 @@ class _Shop:
                 total += quantity * prices[index]
             customer_id = None
             paid, tendered = total, -(-total // 500) * 500  # cash rounded up to a note
-            if rand() < CUSTOMER_SALE_SHARE:
+            if rand() < customer_share:
                 customer_id, terms = customers[rng.randrange(len(customers))]
-                if rand() < CREDIT_SHARE_OF_CUSTOMER_SALES:
+                if rand() < credit_share:
                     paid = tendered = total * rng.randrange(0, 8) // 100 * 10
                     debt_id = first_debt + len(past.debts)
                     due = (datetime.fromisoformat(sold_at) + timedelta(days=terms)).date()
                     owed = total - paid
                     past.debts.append(
-                        (debt_id, sale_id, customer_id, owed, sold_at, due.isoformat())
+                        (
+                            debt_id,
+                            sale_id,
+                            customer_id,
+                            owed,
+                            sold_at,
+                            due.isoformat(),
+                            f"Sale {sale_id}",
+                        )
                     )
                     after = {
                         "sale_id": sale_id,
@@ -214,8 +215,26 @@ class _Shop:
                     }
                     past.audits.append((sold_at, debt_id, json.dumps(after)))
             key = f"{rng.getrandbits(128):032x}"
-            past.sales.append((sale_id, sold_at, total, paid, tendered, customer_id, key))
+            past.sales.append(
+                (sale_id, sold_at, total, paid, tendered, customer_id, key, OPERATOR_ID)
+            )
         return past
+
+
+# What trg_sale_items_move_stock and trg_stock_moves_keep_stock write for each sale line.
+SALE_MOVES = """
+INSERT INTO stock_moves (product_id, quantity, kind, sale_item_id, moved_at)
+SELECT i.product_id, -i.quantity, 'sale', i.id, s.sold_at
+FROM sale_items i JOIN sales s ON s.id = i.sale_id
+WHERE i.id >= ? AND i.product_id IS NOT NULL
+ORDER BY i.id
+"""
+STOCK_AFTER_SALES = """
+UPDATE products SET stock = stock - sold.quantity
+FROM (SELECT product_id, SUM(quantity) AS quantity FROM sale_items
+      WHERE id >= ? AND product_id IS NOT NULL GROUP BY product_id) AS sold
+WHERE products.id = sold.product_id
+"""
 
 
 def add_shop(
@@ -225,17 +244,17 @@ def add_shop(
     *,
     seed: int = SEED,
     today: date,
+    customer_share: float = CUSTOMER_SALE_SHARE,
+    credit_share: float = CREDIT_SHARE_OF_CUSTOMER_SALES,
 ) -> ShopDataSet:
-    """Add a catalogue and a year of past sales to a migrated file with customers in it."""
+    """Add a catalogue and a year of past sales to a migrated file with customers in it:
+    `customer_share` of the sales name a customer, `credit_share` of those leave a debt."""
     began = time.perf_counter()
     shop = _Shop(seed, today)
     names, barcodes, prices = shop.catalogue(products)
     counted_at = shop.moment(COUNTED_DAYS_AGO)
-    conn = sqlite3.connect(path, isolation_level=None)
+    conn = filling_connection(path)
     try:
-        conn.execute("PRAGMA cache_size = -262144")
-        conn.execute("PRAGMA temp_store = MEMORY")
-        conn.execute("PRAGMA synchronous = OFF")  # a generated file: built again if it dies
         customers = conn.execute(
             "SELECT id, payment_terms FROM customers WHERE NOT is_deleted "
             "AND id NOT IN (SELECT customer_id FROM legacy_placeholder) ORDER BY id"
@@ -249,6 +268,8 @@ def add_shop(
             customers=customers,
             first_sale=first_sale,
             first_debt=first_debt,
+            customer_share=customer_share,
+            credit_share=credit_share,
         )
         # The opening count: what was sold since, and what is left.
         counts = [sold + shop.rng.randint(*LEFT_IN_STOCK) for sold in past.sold]
@@ -258,7 +279,7 @@ def add_shop(
             "INSERT INTO products (id, barcode, name, price, created_at) VALUES (?, ?, ?, ?, ?)",
             zip(itertools.count(1), barcodes, names, prices, itertools.repeat(counted_at)),
         )
-        _staged_copy(
+        staged_copy(
             conn,
             "stock_moves",
             "product_id, quantity, kind, moved_at, note",
@@ -267,25 +288,29 @@ def add_shop(
                 for product_id, counted in enumerate(counts, start=1)
             ],
         )
-        _staged_copy(
+        staged_copy(
             conn,
             "sales",
-            "id, sold_at, total, paid, tendered, customer_id, checkout_key",
+            "id, sold_at, total, paid, tendered, customer_id, checkout_key, operator_id",
             past.sales,
         )
-        conn.execute(
-            "UPDATE sales SET operator_id = ? WHERE id >= ? AND operator_id IS NULL",
-            (OPERATOR_ID, first_sale),
-        )
-        _staged_copy(
-            conn, "sale_items", "sale_id, product_id, description, quantity, unit_price", past.items
-        )
-        _staged_copy(
-            conn, "debts", "id, sale_id, customer_id, amount, created_at, due_date", past.debts
-        )
-        conn.execute(
-            "UPDATE debts SET note = 'Sale ' || sale_id WHERE id >= ? AND note IS NULL",
-            (first_debt,),
+        first_item = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM sale_items").fetchone()[0]
+        # A trigger program per line (a stock move, the product's stock) was most of the
+        # build: the same rows are written in two statements instead, and `check` agrees.
+        with triggers_set_aside(conn, "trg_sale_items_move_stock", "trg_stock_moves_keep_stock"):
+            staged_copy(
+                conn,
+                "sale_items",
+                "sale_id, product_id, description, quantity, unit_price",
+                past.items,
+            )
+            conn.execute(SALE_MOVES, (first_item,))
+            conn.execute(STOCK_AFTER_SALES, (first_item,))
+        staged_copy(
+            conn,
+            "debts",
+            "id, sale_id, customer_id, amount, created_at, due_date, note",
+            past.debts,
         )
         conn.executemany(
             "INSERT INTO audit_log (at, operator_id, entity, entity_id, action, after_json) "

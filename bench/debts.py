@@ -125,6 +125,12 @@ def add_statement_customer(conn: sqlite3.Connection, today: date) -> int:
                 "INSERT INTO sales (sold_at, total, paid, customer_id) VALUES (?, ?, 0, ?)",
                 (_stamp(made), 10_000, customer),
             ).lastrowid
+            # A sale's total is its lines' (`check`): one line of goods, no product.
+            conn.execute(
+                "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
+                "VALUES (?, 'Semoule 25 kg', 4, 2500)",
+                (sale,),
+            )
         debts.append(
             conn.execute(
                 "INSERT INTO debts (sale_id, amount, created_at, due_date, customer_id, note) "

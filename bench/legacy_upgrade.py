@@ -42,9 +42,24 @@ def _typed_phone(rng: random.Random, digits: str) -> str:
     )
 
 
-def build(path: Path, sales: int, debts: int, seed: int = 2024) -> None:
+def build(
+    path: Path,
+    sales: int,
+    debts: int,
+    seed: int = 2024,
+    *,
+    products: int = 0,
+    payment_parts: int = 1,
+) -> None:
+    """A version-010 file: `sales` sales of 1-4 lines, `debts` of them on credit, each paid in
+    full, in half or not at all, in up to `payment_parts` payments; with `products`, a
+    catalogue (its stock counted) that the lines sell from, else lines without a product."""
     Migrator(migrations_dir()).migrate(path, target=10)
     rng = random.Random(seed)
+    catalogue = [
+        (product_id, f"Product {product_id}", rng.randint(1, 400) * 50, rng.randint(0, 500))
+        for product_id in range(1, products + 1)
+    ]
     debtors = [
         (f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)} {n}", f"5{n:08d}")
         for n in range(max(1, debts // 4))
@@ -54,7 +69,10 @@ def build(path: Path, sales: int, debts: int, seed: int = 2024) -> None:
     try:
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO settings (key, value) VALUES ('phone_region', 'DZ')")
-        sale_rows, item_rows, debt_rows, payment_rows = [], [], [], []
+        sale_rows: list[tuple[int, str, int, int, str | None, str | None]] = []
+        item_rows: list[tuple[int, int | None, str, int, int]] = []
+        debt_rows: list[tuple[int, int, int, str, str]] = []
+        payment_rows: list[tuple[int, int, str]] = []
         for sale_id in range(1, sales + 1):
             prices = [rng.randint(1, 400) * 50 for _ in range(rng.choice((1, 2, 3, 4)))]
             total = sum(prices)
@@ -72,21 +90,32 @@ def build(path: Path, sales: int, debts: int, seed: int = 2024) -> None:
                 debt_id = len(debt_rows) + 1
                 debt_rows.append((debt_id, sale_id, total - paid, sold_at, sold_at[:10]))
                 owed = total - paid
-                for amount in rng.choice(((), (owed,), (owed // 2,))):
-                    if amount > 0:
+                for settled in rng.choice(((), (owed,), (owed // 2,))):
+                    parts = 1 if payment_parts == 1 else rng.randint(1, payment_parts)
+                    for amount in split_amount(rng, settled, parts):
                         payment_rows.append((debt_id, amount, sold_at))
             elif rng.random() < 0.05:
                 name = _typed_name(rng, rng.choice(debtors)[0])
             sale_rows.append((sale_id, sold_at, total, paid, name, phone))
-            item_rows += [(sale_id, "Goods", 1, price) for price in prices]
+            if catalogue:
+                for price in prices:
+                    product_id, name, _price, _stock = catalogue[rng.randrange(products)]
+                    item_rows.append((sale_id, product_id, name, 1, price))
+            else:
+                item_rows += [(sale_id, None, "Goods", 1, price) for price in prices]
         conn.executemany(
             "INSERT INTO sales (id, sold_at, total, paid, payer_name, payer_phone) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             sale_rows,
         )
         conn.executemany(
-            "INSERT INTO sale_items (sale_id, description, quantity, unit_price) "
-            "VALUES (?, ?, ?, ?)",
+            "INSERT INTO products (id, name, price, stock, created_at) "
+            "VALUES (?, ?, ?, ?, '2023-12-31 09:00:00')",
+            catalogue,
+        )
+        conn.executemany(
+            "INSERT INTO sale_items (sale_id, product_id, description, quantity, unit_price) "
+            "VALUES (?, ?, ?, ?, ?)",
             item_rows,
         )
         conn.executemany(
@@ -100,6 +129,16 @@ def build(path: Path, sales: int, debts: int, seed: int = 2024) -> None:
         conn.execute("COMMIT")
     finally:
         conn.close()
+
+
+def split_amount(rng: random.Random, amount: int, parts: int) -> list[int]:
+    """`amount` in at most `parts` positive amounts (one part: the amount itself)."""
+    if amount <= 0:
+        return []
+    if parts == 1 or amount < parts:
+        return [amount]
+    cuts = sorted(set(rng.sample(range(1, amount), parts - 1)))
+    return [b - a for a, b in itertools.pairwise([0, *cuts, amount])]
 
 
 def main() -> int:

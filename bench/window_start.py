@@ -46,6 +46,11 @@ def prepare(database: Path, env: dict[str, str]) -> None:
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
     )
+    mark_settings_offered(database)
+
+
+def mark_settings_offered(database: Path) -> None:
+    """As if the shopkeeper had seen the first run's Settings dialog: no window waits on it."""
     conn = sqlite3.connect(database)
     with conn:
         conn.execute(
