@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import re
@@ -14,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 
 from app.db.sqlite_files import durable_replace, open_read_only, quick_check
+from app.db.storage_faults import SQLITE_FULL
 
 log = logging.getLogger(__name__)
 
@@ -218,7 +220,18 @@ def _copy(source_conn: sqlite3.Connection, target: Path, progress: BackupProgres
             partial.unlink(missing_ok=True)
         if isinstance(error, BackupError):
             raise
+        if _disk_full(error):
+            raise BackupError(
+                f"could not write the backup {target}: the disk is full ({error}); free some "
+                "space on it or choose another backup folder in Settings"
+            ) from error
         raise BackupError(f"could not write the backup {target}: {error}") from error
+
+
+def _disk_full(error: OSError | sqlite3.Error) -> bool:
+    if isinstance(error, OSError):
+        return error.errno == errno.ENOSPC
+    return getattr(error, "sqlite_errorcode", 0) & 0xFF == SQLITE_FULL
 
 
 def _open_copy(partial: Path) -> sqlite3.Connection:

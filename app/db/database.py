@@ -10,6 +10,7 @@ from typing import Any
 from peewee import DatabaseProxy, Model, SqliteDatabase
 
 from app.db.sqlite_files import open_read_only
+from app.db.storage_faults import storage_faults_named
 
 # Marks a file as Dukan's in the SQLite header ("DKN1"), so a foreign database is never upgraded.
 APPLICATION_ID = 0x444B4E31
@@ -75,6 +76,32 @@ class DukanDatabase(SqliteDatabase):
     def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
         super()._add_conn_hooks(conn)  # type: ignore[misc]
         configure_connection(conn)
+
+    # Every way peewee reaches SQLite names a storage failure in the shop's words
+    # (StorageFault), so a full disk under a sale is a message at the till, not a crash.
+    def connect(self, reuse_if_open: bool = False) -> bool:
+        with storage_faults_named(self.database):
+            return bool(super().connect(reuse_if_open))
+
+    def execute_sql(self, sql: str, params: Any = None) -> Any:
+        with storage_faults_named(self.database):
+            return super().execute_sql(sql, params)  # type: ignore[no-untyped-call]
+
+    def begin(self, lock_type: str | None = None) -> None:
+        with storage_faults_named(self.database):
+            super().begin(lock_type)
+
+    def commit(self) -> None:
+        with storage_faults_named(self.database):
+            super().commit()
+
+    def rollback(self) -> None:
+        if not self.is_closed() and not self.sqlite_connection().in_transaction:
+            # SQLite already rolled back by itself (it may after a full disk or an I/O error);
+            # a ROLLBACK now would fail and hide that error behind "no transaction is active".
+            return
+        with storage_faults_named(self.database):
+            super().rollback()
 
     def sqlite_connection(self) -> sqlite3.Connection:
         """This thread's DB-API connection, typed (peewee's own accessor is not)."""

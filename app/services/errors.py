@@ -1,5 +1,5 @@
 """The one exception type services raise for problems the operator should read."""
 
+from app.domain.errors import ServiceError
 
-class ServiceError(Exception):
-    """A use case could not be done; the message says why in the shop's words."""
+__all__ = ["ServiceError"]
