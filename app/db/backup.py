@@ -14,7 +14,8 @@ from datetime import datetime
 from enum import Enum
 from pathlib import Path
 
-from app.db.sqlite_files import durable_replace, open_read_only, quick_check
+from app.db.checks import quick_check
+from app.db.sqlite_files import durable_replace, open_read_only
 from app.db.storage_faults import SQLITE_FULL
 
 log = logging.getLogger(__name__)

@@ -23,13 +23,23 @@ class LedgerRule:
     until_version: int | None = None  # the version that replaced the rule, if one did
 
 
-def _money_is_integer(table: str, since_version: int, columns: tuple[str, ...]) -> LedgerRule:
-    typed = " OR ".join(f"typeof({column}) <> 'integer'" for column in columns)
+def _money_is_integer(
+    table: str,
+    since_version: int,
+    columns: tuple[str, ...],
+    *,
+    optional: bool = False,
+    key: str = "id",
+) -> LedgerRule:
+    """`optional`: the columns may be NULL (no amount given), never a REAL or a text."""
+    allowed = "('integer', 'null')" if optional else "('integer')"
+    typed = " OR ".join(f"typeof({column}) NOT IN {allowed}" for column in columns)
     shown = " || ', ' || ".join(f"'{column}=' || quote({column})" for column in columns)
     return LedgerRule(
         f"money in {table} is stored as integers",
         since_version,
-        f"SELECT '{table} row ' || id || ': ' || {shown} FROM {table} WHERE {typed} ORDER BY id",
+        f"SELECT '{table} row ' || {key} || ': ' || {shown} FROM {table} WHERE {typed} "
+        f"ORDER BY {key}",
     )
 
 
@@ -291,11 +301,121 @@ LEDGER_RULES: tuple[LedgerRule, ...] = (
            ORDER BY r.id""",
     ),
     _money_is_integer("payment_receipts", REVERSALS_COUNTED, ("amount",)),
+    _money_is_integer("customer_balances", 23, ("outstanding",), key="customer_id"),
+    _money_is_integer("sales", 25, ("tendered",), optional=True),
+    _money_is_integer("reminders", REVERSALS_COUNTED, ("overdue_amount",)),
+    LedgerRule(
+        "no debt is left with a merged customer",
+        19,
+        # A merge moves every debt to the survivor in its transaction (product.md §3).
+        """SELECT 'debt ' || d.id || ': owed by customer ' || c.id
+                  || ', who was merged into customer ' || c.merged_into_id
+           FROM debts d
+           JOIN customers c ON c.id = d.customer_id
+           WHERE c.merged_into_id IS NOT NULL
+           ORDER BY d.id""",
+    ),
+    LedgerRule(
+        "nothing is reversed on a sale after its void",
+        26,
+        # A void takes back everything left of its sale, so it is the sale's last reversal.
+        """SELECT 'sale ' || v.sale_id || ': ' || later.kind || ' ' || later.id
+                  || ' after void ' || v.id
+           FROM sale_reversals v
+           JOIN sale_reversals later ON later.sale_id = v.sale_id AND later.id > v.id
+           WHERE v.kind = 'void'
+           ORDER BY v.sale_id, later.id""",
+    ),
+    LedgerRule(
+        "a payment is reversed at most once, and only money received",
+        REVERSALS_COUNTED,
+        """SELECT 'payment ' || p.id || ': reversed ' || COUNT(*) || ' time(s)'
+                  || CASE WHEN p.reversal_id IS NOT NULL
+                          THEN ', but it is goods returned by reversal ' || p.reversal_id
+                          ELSE '' END
+           FROM payment_reversals r
+           JOIN payment_history p ON p.id = r.payment_id
+           GROUP BY p.id
+           HAVING COUNT(*) > 1 OR p.reversal_id IS NOT NULL
+           ORDER BY p.id""",
+    ),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Guard:
+    """A trigger that refuses a change the books forbid, and the version that made it."""
+
+    trigger: str
+    table: str
+    since_version: int
+
+
+def _append_only(table: str, since_version: int) -> tuple[Guard, ...]:
+    return (
+        Guard(f"trg_{table}_no_update", table, since_version),
+        Guard(f"trg_{table}_no_delete", table, since_version),
+    )
+
+
+# A file whose guards were dropped still passes every ledger rule until someone edits a money
+# row by hand; `check` and the start-up name the missing ones before that can happen unseen.
+GUARDS: tuple[Guard, ...] = (
+    *_append_only("audit_log", 21),
+    *_append_only("sale_reversals", 26),
+    *_append_only("sale_reversal_items", 26),
+    Guard("trg_sale_reversal_items_within_sale", "sale_reversal_items", 26),
+    *_append_only("stock_moves", 27),
+    *_append_only("payment_receipts", REVERSALS_COUNTED),
+    *_append_only("payment_reversals", REVERSALS_COUNTED),
+    Guard("trg_payment_reversals_money_only", "payment_reversals", REVERSALS_COUNTED),
+    *_append_only("sales", 30),
+    *_append_only("sale_items", 30),
+    *_append_only("debts", 30),
+    Guard("trg_debts_status_follows_payments", "debts", 30),
+    *_append_only("payment_history", 30),
+)
+GUARDS_IN_PLACE = "the guards on money rows are in place"
 
 
 def _listed(conn: sqlite3.Connection, name: str, sql: str) -> list[Violation]:
     return [Violation(name, str(row[0])) for row in conn.execute(sql).fetchall()]
+
+
+def quick_check(conn: sqlite3.Connection) -> list[str]:
+    """Problems `PRAGMA quick_check` reports; empty when the file is sound.
+
+    The cheap check of pages and records (no index against its table) that start-up, the
+    migrator and every backup run; `integrity_check` below is the whole one.
+    """
+    rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
+    return [] if rows == ["ok"] else rows
+
+
+def guard_violations(conn: sqlite3.Connection, version: int) -> list[Violation]:
+    """The guards a file at `version` must have, each missing or disarmed one named.
+
+    One read of the schema table, cheap enough for every start.
+    """
+    present = {
+        (str(name), str(table)): str(sql or "")
+        for name, table, sql in conn.execute(
+            "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"
+        )
+    }
+    found = []
+    for guard in GUARDS:
+        if version < guard.since_version:
+            continue
+        sql = present.get((guard.trigger, guard.table))
+        if sql is None:
+            found.append(Violation(GUARDS_IN_PLACE, f"{guard.trigger} on {guard.table} is missing"))
+        elif "RAISE(ABORT" not in sql.upper().replace(" ", ""):
+            # Same name, but its body was replaced by one that lets every change through.
+            found.append(
+                Violation(GUARDS_IN_PLACE, f"{guard.trigger} on {guard.table} refuses nothing")
+            )
+    return found
 
 
 def integrity_violations(conn: sqlite3.Connection) -> list[Violation]:
@@ -330,7 +450,11 @@ def all_violations(conn: sqlite3.Connection, version: int) -> list[Violation]:
         problems = integrity_violations(conn)
         if problems:
             return problems
-        return reference_violations(conn) + ledger_violations(conn, version)
+        return (
+            reference_violations(conn)
+            + guard_violations(conn, version)
+            + ledger_violations(conn, version)
+        )
     except sqlite3.DatabaseError as error:
         # Some damage makes SQLite stop reading rather than list what it found.
         return [Violation("file integrity", str(error))]

@@ -24,11 +24,12 @@ from app.db.backup import (
     upgrade_backup_name,
     write_backup,
 )
+from app.db.checks import guard_violations, quick_check
 from app.db.database import APPLICATION_ID, configure_connection
 from app.db.fingerprint import schema_fingerprint
 from app.db.migration_files import MigrationFile, MigrationFileError, load_migrations
 from app.db.sql_functions import register_migration_functions
-from app.db.sqlite_files import is_damaged_file_error, open_read_only, quick_check
+from app.db.sqlite_files import is_damaged_file_error, open_read_only
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class DatabaseState:
     version: int
     is_new: bool  # no file, an empty file, or a database with no schema yet
     size_bytes: int
+    # Guards on money rows its version should have but does not (`check` lists them too).
+    missing_guards: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +278,8 @@ class Migrator:
                 f"{path} failed its integrity check ({problems[0]}). Nothing was changed; "
                 "restore a backup."
             )
-        return DatabaseState(path, user_version, False, size)
+        missing = tuple(violation.detail for violation in guard_violations(conn, user_version))
+        return DatabaseState(path, user_version, False, size, missing)
 
     def pending(self, state: DatabaseState, target: int | None = None) -> list[MigrationFile]:
         goal = self._checked_target(state, target)
@@ -335,6 +339,15 @@ class Migrator:
         back_up: bool,
     ) -> MigrationReport:
         state = self.inspect(path)
+        if state.missing_guards:
+            # The schema is not the one the migrations made: another program dropped what
+            # keeps sales and payments from being edited. Opening it would hide that.
+            raise _refuse(
+                f"{path} was changed by another program: its guards on money rows are not in place "
+                f"({'; '.join(state.missing_guards)}), so sales, debts or payments may have "
+                "been edited by hand. Nothing was changed. `python -m app check` lists what "
+                "is wrong; restore a backup made by Dukan."
+            )
         todo = self.pending(state, target)
         goal = state.version + len(todo)
         if not todo:

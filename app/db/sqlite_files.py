@@ -85,9 +85,3 @@ def durable_replace(source: Path, target: Path) -> None:
     # The rename lives in the folder's entry list; on POSIX that needs its own flush.
     if os.name == "posix":
         fsync_path(target.parent)
-
-
-def quick_check(conn: sqlite3.Connection) -> list[str]:
-    """Problems `PRAGMA quick_check` reports; empty when the file is sound."""
-    rows = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
-    return [] if rows == ["ok"] else rows

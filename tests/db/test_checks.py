@@ -17,6 +17,7 @@ from app.db.migration_files import load_migrations
 from app.paths import migrations_dir
 from tests.conftest import add_debt, add_payment
 from tests.db.conftest import PopulatedCopy, insert
+from tests.db.hand_edits import guards_dropped, hand_edit
 
 LATEST = len(load_migrations(migrations_dir()))
 SALE_TOTAL = "sale total equals the sum of its items"
@@ -112,7 +113,7 @@ def test_an_overpaid_debt(conn: sqlite3.Connection) -> None:
 def test_a_debt_marked_paid_while_money_is_still_owed(conn: sqlite3.Connection) -> None:
     debt_id = debt(conn, 500)
     pay(conn, debt_id, 200)
-    conn.execute("UPDATE debts SET status = 'paid' WHERE id = ?", (debt_id,))
+    hand_edit(conn, "UPDATE debts SET status = 'paid' WHERE id = ?", debt_id)
     assert all_violations(conn, LATEST) == [
         Violation(DEBT_STATUS, f"debt {debt_id}: status paid with 200 of 500 paid")
     ]
@@ -121,9 +122,9 @@ def test_a_debt_marked_paid_while_money_is_still_owed(conn: sqlite3.Connection) 
 def test_a_debt_left_open_although_fully_paid(conn: sqlite3.Connection) -> None:
     debt_id = debt(conn, 500)
     untouched = debt(conn, 300)
-    conn.execute("UPDATE debts SET status = 'paid' WHERE id = ?", (untouched,))
+    hand_edit(conn, "UPDATE debts SET status = 'paid' WHERE id = ?", untouched)
     pay(conn, debt_id, 500)
-    conn.execute("UPDATE debts SET status = 'open' WHERE id = ?", (debt_id,))
+    hand_edit(conn, "UPDATE debts SET status = 'open' WHERE id = ?", debt_id)
     assert all_violations(conn, LATEST) == [
         Violation(DEBT_STATUS, f"debt {debt_id}: status open with 500 of 500 paid"),
         Violation(DEBT_STATUS, f"debt {untouched}: status paid with 0 of 300 paid"),
@@ -160,8 +161,8 @@ def test_a_payment_naming_another_customer(conn: sqlite3.Connection) -> None:
     owner = conn.execute("SELECT customer_id FROM debts WHERE id = ?", (debt_id,)).fetchone()[0]
     other = insert(conn, "INSERT INTO customers (name) VALUES ('Someone else')")
     # The trigger refuses this; a program that dropped it would not be refused.
-    conn.execute("DROP TRIGGER trg_payment_history_customer_update")
-    conn.execute("UPDATE payment_history SET customer_id = ?", (other,))
+    with guards_dropped(conn, "trg_payment_history_customer_update"):
+        conn.execute("UPDATE payment_history SET customer_id = ?", (other,))
     assert all_violations(conn, LATEST) == [
         Violation(
             PAYMENT_CUSTOMER,
@@ -198,7 +199,7 @@ def test_a_dangling_reference_written_with_foreign_keys_off(conn: sqlite3.Connec
     debt_id = debt(conn, 500)
     payment = add_payment(conn, debt_id, 100)
     conn.execute("PRAGMA foreign_keys = OFF")
-    conn.execute("DELETE FROM debts WHERE id = ?", (debt_id,))
+    hand_edit(conn, "DELETE FROM debts WHERE id = ?", debt_id)
     assert conn.execute("SELECT debt_id FROM payment_history").fetchall() == [(debt_id,)]
     expected = Violation(
         "references between rows", f"row {payment} of payment_history points to a missing debts"
@@ -265,3 +266,132 @@ def test_integrity_problems_come_first_and_alone(database_path: Path) -> None:
         assert any("idx_debts_status" in v.detail for v in found)
     finally:
         conn.close()
+
+
+# ----- rules added with the append-only guards (030) --------------------------------------------
+
+
+def test_a_debt_left_with_a_merged_customer(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    merged = conn.execute("SELECT customer_id FROM debts WHERE id = ?", (debt_id,)).fetchone()[0]
+    survivor = insert(conn, "INSERT INTO customers (name) VALUES ('Amina S.')")
+    # A merge that archived the customer but forgot to move the debt.
+    conn.execute(
+        "UPDATE customers SET is_deleted = 1, merged_into_id = ? WHERE id = ?", (survivor, merged)
+    )
+    assert all_violations(conn, LATEST) == [
+        Violation(
+            "no debt is left with a merged customer",
+            f"debt {debt_id}: owed by customer {merged}, who was merged into customer {survivor}",
+        )
+    ]
+
+
+def _reversal(conn: sqlite3.Connection, sale_id: int, kind: str) -> int:
+    """A reversal that takes back nothing (no lines): only its place in the order matters."""
+    return insert(
+        conn,
+        "INSERT INTO sale_reversals (sale_id, kind, amount, debt_reduced, cash_out, reversed_at,"
+        " operator_id, reason) VALUES (?, ?, 0, 0, 0, '2026-11-21 11:00:00', 1, 'test')",
+        sale_id,
+        kind,
+    )
+
+
+def test_a_reversal_after_a_void(conn: sqlite3.Connection) -> None:
+    refunded_then_voided = sale(conn, [(1, 100)], paid=100)
+    voided_twice = sale(conn, [(1, 100)], paid=100)
+    _reversal(conn, refunded_then_voided, "refund")
+    _reversal(conn, refunded_then_voided, "void")
+    first_void = _reversal(conn, voided_twice, "void")
+    second_void = _reversal(conn, voided_twice, "void")
+    refund = _reversal(conn, voided_twice, "refund")
+    assert all_violations(conn, LATEST) == [
+        Violation(
+            "nothing is reversed on a sale after its void",
+            f"sale {voided_twice}: {kind} {later} after void {first_void}",
+        )
+        for kind, later in (("void", second_void), ("refund", refund))
+    ] + [
+        Violation(
+            "nothing is reversed on a sale after its void",
+            f"sale {voided_twice}: refund {refund} after void {second_void}",
+        )
+    ]
+
+
+def _reverse_payment(conn: sqlite3.Connection, payment_id: int) -> int:
+    return insert(
+        conn,
+        "INSERT INTO payment_reversals (payment_id, reversed_at, operator_id, reason)"
+        " VALUES (?, '2026-11-21 11:00:00', 1, 'typed wrong')",
+        payment_id,
+    )
+
+
+def test_a_payment_reversed_twice(conn: sqlite3.Connection) -> None:
+    debt_id = debt(conn, 500)
+    payment = add_payment(conn, debt_id, 100)
+    _reverse_payment(conn, payment)
+    # Only a program that rebuilt the table without its UNIQUE could write a second reversal.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    with guards_dropped(conn, "trg_payment_reversals_reopen"):
+        conn.execute("CREATE TEMP TABLE kept AS SELECT * FROM payment_reversals")
+        conn.execute("DROP TABLE payment_reversals")
+        conn.execute("CREATE TABLE payment_reversals AS SELECT * FROM kept")
+        _reverse_payment(conn, payment)
+    found = [v for v in ledger_violations(conn, LATEST) if v.check.startswith("a payment is")]
+    assert found == [
+        Violation(
+            "a payment is reversed at most once, and only money received",
+            f"payment {payment}: reversed 2 time(s)",
+        )
+    ]
+
+
+def test_goods_returned_reversed_as_if_a_payment(conn: sqlite3.Connection) -> None:
+    sale_id = sale(conn, [(1, 500)])
+    debt_id = add_debt(conn, sale_id, 500)
+    refund = _reversal(conn, sale_id, "refund")
+    returned = insert(
+        conn,
+        "INSERT INTO payment_history (debt_id, amount, customer_id, method, reversal_id)"
+        " VALUES (?, 100, (SELECT customer_id FROM debts WHERE id = ?), 'return', ?)",
+        debt_id,
+        debt_id,
+        refund,
+    )
+    with guards_dropped(conn):  # trg_payment_reversals_money_only refuses it otherwise
+        _reverse_payment(conn, returned)
+    assert Violation(
+        "a payment is reversed at most once, and only money received",
+        f"payment {returned}: reversed 1 time(s), but it is goods returned by reversal {refund}",
+    ) in all_violations(conn, LATEST)
+
+
+def test_more_money_stored_as_real(conn: sqlite3.Connection) -> None:
+    limited = insert(conn, "INSERT INTO customers (name) VALUES ('Amina')")
+    tendered = insert(conn, "INSERT INTO sales (total, paid, tendered) VALUES (0, 0, 0.5)")
+    insert(conn, "INSERT INTO sales (total, paid, tendered) VALUES (0, 0, NULL)")
+    reminder = insert(
+        conn,
+        "INSERT INTO reminders (customer_id, reminded_at, overdue_amount, operator_id)"
+        " VALUES (?, '2026-11-21 10:00:00', 7.5, 1)",
+        limited,
+    )
+    conn.execute(
+        "UPDATE customer_balances SET outstanding = 0.25 WHERE customer_id = ?", (limited,)
+    )
+    found = {(v.check, v.detail) for v in all_violations(conn, LATEST)}
+    assert {
+        ("money in sales is stored as integers", f"sales row {tendered}: tendered=0.5"),
+        (
+            "money in reminders is stored as integers",
+            f"reminders row {reminder}: overdue_amount=7.5",
+        ),
+        (
+            "money in customer_balances is stored as integers",
+            f"customer_balances row {limited}: outstanding=0.25",
+        ),
+    } <= found
+    assert not any("NULL" in detail for _, detail in found)

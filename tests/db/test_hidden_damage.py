@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from app.db.checks import all_violations
+from app.db.checks import all_violations, quick_check
 from app.db.migrator import MigrationRefused, Migrator
-from app.db.sqlite_files import open_read_only, quick_check
+from app.db.sqlite_files import open_read_only
 from tests.db.bundles import copy_bundle
 
 

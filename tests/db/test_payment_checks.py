@@ -10,6 +10,7 @@ from app.db.checks import REVERSALS_COUNTED, all_violations
 from app.db.migration_files import load_migrations
 from app.paths import migrations_dir
 from tests.db.conftest import insert
+from tests.db.hand_edits import guards_dropped, hand_edit
 
 LATEST = len(load_migrations(migrations_dir()))
 OLDEST_DUE = "a customer's oldest due date is the earliest due date of their open debts"
@@ -266,14 +267,17 @@ def test_the_oldest_due_date_follows_a_debt_moved_to_another_customer(
 def test_the_oldest_due_date_follows_a_changed_due_date_and_a_deleted_debt(
     conn: sqlite3.Connection,
 ) -> None:
+    """Since 030 only a hand edit past the guards changes a due date or removes a debt; the
+    balances still follow it."""
     amina = customer(conn)
     first = debt(conn, amina, 100, "2026-10-01")
     debt(conn, amina, 100, "2026-11-01")
-    conn.execute("UPDATE debts SET due_date = '2026-12-01' WHERE id = ?", (first,))
-    assert balance(conn, amina)[1] == "2026-11-01"
-    conn.execute("UPDATE debts SET due_date = '2026-08-01' WHERE id = ?", (first,))
-    assert balance(conn, amina)[1] == "2026-08-01"
-    conn.execute("DELETE FROM debts WHERE id = ?", (first,))
+    with guards_dropped(conn):
+        conn.execute("UPDATE debts SET due_date = '2026-12-01' WHERE id = ?", (first,))
+        assert balance(conn, amina)[1] == "2026-11-01"
+        conn.execute("UPDATE debts SET due_date = '2026-08-01' WHERE id = ?", (first,))
+        assert balance(conn, amina)[1] == "2026-08-01"
+        conn.execute("DELETE FROM debts WHERE id = ?", (first,))
     assert balance(conn, amina) == (100, "2026-11-01")
     assert found(conn) == []
 
@@ -352,9 +356,8 @@ def test_a_receipt_amount_stored_as_real_is_found(conn: sqlite3.Connection) -> N
     amina = customer(conn)
     receipt_id = receipt(conn, amina, 100)
     pay(conn, debt(conn, amina, 100), 100, receipt_id)
-    conn.execute("DROP TRIGGER trg_payment_receipts_no_update")
     # 100.0 would be stored as the integer 100 (INTEGER affinity); 100.5 stays a REAL.
-    conn.execute("UPDATE payment_receipts SET amount = 100.5 WHERE id = ?", (receipt_id,))
+    hand_edit(conn, "UPDATE payment_receipts SET amount = 100.5 WHERE id = ?", receipt_id)
     assert (RECEIPT_MONEY, f"payment_receipts row {receipt_id}: amount=100.5") in found(conn)
 
 

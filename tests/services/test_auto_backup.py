@@ -12,10 +12,10 @@ import pytest
 
 from app.db import backup as backup_module
 from app.db.backup import PARTIAL_SUFFIX
-from app.db.checks import all_violations
+from app.db.checks import all_violations, quick_check
 from app.db.database import DukanDatabase, open_database
 from app.db.restore import restore_backup
-from app.db.sqlite_files import open_read_only, quick_check
+from app.db.sqlite_files import open_read_only
 from app.services.auto_backup import AutoBackups, StartBackup
 from app.services.errors import ServiceError
 from app.services.setting_keys import SHOP_ID
