@@ -38,10 +38,10 @@ from app.domain.shop_settings import (
 from app.services.errors import ServiceError
 from app.services.shop_settings import ShopSettings
 from app.ui.widgets.field_errors import FieldErrors, error_label, grow_to_fit
+from app.ui.widgets.text_limits import NUMBER_ROOM, room_for
 
 # The first-run dialog's other way out: open the demo shop instead of setting this one up.
 TRY_DEMO: Final = "demo"
-SLACK = 20  # typing a little past a limit lets the checker, not a silent cut, explain it
 BLOCK_LINES = 3
 
 
@@ -184,9 +184,11 @@ class SettingsDialog(QDialog):
             self.region_combo.addItem(f"{name} ({code})", code)
         self.region_combo.setMaxVisibleItems(20)
         terms = self._line("payment_terms", 5, "30")
+        terms.setMaxLength(NUMBER_ROOM)
         terms.setAlignment(Qt.AlignmentFlag.AlignRight)
         terms.setMaximumWidth(self.fontMetrics().horizontalAdvance("00000") + 24)
         limit = self._line("credit_limit", 24, "empty: no limit")
+        limit.setMaxLength(NUMBER_ROOM)
         limit.setAlignment(Qt.AlignmentFlag.AlignRight)
         form = QFormLayout()
         form.addRow("Phone re&gion", self.errors.wrap("phone_region", self.region_combo))
@@ -203,6 +205,7 @@ class SettingsDialog(QDialog):
         browse = QPushButton("&Browse…")
         browse.clicked.connect(self._on_browse_button_clicked)
         kept = self._line("backups_kept", 3, "7")
+        kept.setMaxLength(NUMBER_ROOM)
         kept.setAlignment(Qt.AlignmentFlag.AlignRight)
         kept.setMaximumWidth(self.fontMetrics().horizontalAdvance("00000") + 24)
         form = QFormLayout()
@@ -221,7 +224,7 @@ class SettingsDialog(QDialog):
     def _line(self, field: str, limit: int, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(field)
-        edit.setMaxLength(limit + SLACK)
+        edit.setMaxLength(room_for(limit))
         edit.setPlaceholderText(placeholder)
         self.edits[field] = edit
         return edit

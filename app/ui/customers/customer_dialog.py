@@ -34,6 +34,7 @@ from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
 from app.ui.widgets.field_errors import FieldErrors, error_label, grow_to_fit
+from app.ui.widgets.text_limits import NUMBER_ROOM, room_for
 
 ADDRESS_LABELS = {
     "street": "Street",
@@ -46,9 +47,6 @@ ADDRESS_LABELS = {
 # the operator looks up.
 SIMILAR_DELAY_MS = 300
 WARNING_STYLE = "background: #fff4d6; color: #5c4300; border: 1px solid #e0c27a; padding: 6px;"
-# Typing past the limit is refused by the field itself, with a little room so that the
-# checker, not a silent cut, explains a pasted text that is too long.
-SLACK = 20
 
 
 class CustomerDialog(QDialog):
@@ -122,7 +120,7 @@ class CustomerDialog(QDialog):
 
     def _line(self, field: str, limit: int, placeholder: str = "") -> QLineEdit:
         edit = QLineEdit()
-        edit.setMaxLength(limit + SLACK)
+        edit.setMaxLength(room_for(limit))
         edit.setPlaceholderText(placeholder)
         edit.setObjectName(field)
         self.edits[field] = edit
@@ -148,6 +146,7 @@ class CustomerDialog(QDialog):
 
     def _days_field(self) -> QWidget:
         edit = self._line("payment_terms", 5)
+        edit.setMaxLength(NUMBER_ROOM)
         edit.setFixedWidth(self.fontMetrics().horizontalAdvance("00000") + 24)
         edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         box = QWidget()
@@ -161,6 +160,7 @@ class CustomerDialog(QDialog):
 
     def _credit_field(self) -> QWidget:
         edit = self._line("credit_limit", 24, "No limit")
+        edit.setMaxLength(NUMBER_ROOM)
         edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         edit.setFixedWidth(self.fontMetrics().horizontalAdvance("0,000,000,000.00") + 24)
         box = QWidget()

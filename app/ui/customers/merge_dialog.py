@@ -20,18 +20,22 @@ from PySide6.QtWidgets import (
 
 from app.domain.money import CurrencyFormat
 from app.domain.phone import readable_phone
+from app.domain.reasons import MAX_REASON, ReasonError, tidy_reason
 from app.services.customer_changes import CustomerChanges, MergeOutcome
 from app.services.customer_directory import CustomerDirectory, CustomerRecord
 from app.services.errors import ServiceError
 from app.ui import prompts
 from app.ui.formatting import format_money
 from app.ui.widgets.field_errors import error_label, grow_to_fit
+from app.ui.widgets.text_limits import room_for
 from app.ui.widgets.text_table import TextTableModel, text_table_view
 
 NONE = "—"
 RADIO_NAME_WIDTH = 260
 KEPT = "kept"
 MERGED = "merged into the kept one"
+
+REASON_MISSING = "Say why, for the customer's history."
 
 
 class MergeDialog(QDialog):
@@ -73,6 +77,7 @@ class MergeDialog(QDialog):
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.reason_edit = QLineEdit()
+        self.reason_edit.setMaxLength(room_for(MAX_REASON))
         self.reason_edit.setPlaceholderText("e.g. the same person entered twice")
         self.reason_error = error_label()
         self.general_error = error_label()
@@ -117,13 +122,18 @@ class MergeDialog(QDialog):
         survivor, merged = self.survivor, self.merged
         if survivor is None or merged is None:
             return
-        reason = self.reason_edit.text().strip()
-        self.reason_error.setVisible(not reason)
-        if not reason:
-            self.reason_error.setText("Say why, for the customer's history.")
+        typed = self.reason_edit.text()
+        try:
+            # Checked like every other reason: a NUL, an escape or 10,000 characters pasted
+            # would otherwise go into the audit log as they are.
+            reason = tidy_reason(typed)
+        except ReasonError as error:
+            self.reason_error.setText(str(error) if typed.strip() else REASON_MISSING)
+            self.reason_error.show()
             self.reason_edit.setFocus()
             grow_to_fit(self, self._layout)
             return
+        self.reason_error.hide()
         include_placeholder = merged.is_placeholder
         owed = format_money(merged.balance_minor, self._changes.money_format)
         if include_placeholder and not prompts.confirm(

@@ -32,6 +32,7 @@ from app.ui.debts.debt_services import DebtServices
 from app.ui.formatting import format_money
 from app.ui.sales.customer_picker import CustomerPicker
 from app.ui.widgets.field_errors import FieldErrors, grow_to_fit
+from app.ui.widgets.text_limits import room_for
 
 NO_CUSTOMER = "<i>No customer chosen yet: the debt's other fields open once one is</i>"
 CHOOSE_CUSTOMER = "Choose the customer first: a debt cannot be started without one."
@@ -78,7 +79,7 @@ class ManualDebtDialog(QDialog):
         self.due_edit = date_edit(self._today)
         self.terms_label = QLabel()
         self.note_edit = QLineEdit()
-        self.note_edit.setMaxLength(MAX_NOTE)
+        self.note_edit.setMaxLength(room_for(MAX_NOTE))
         self.note_edit.setPlaceholderText("e.g. Carried over from the paper book, page 12")
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

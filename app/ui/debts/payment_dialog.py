@@ -43,6 +43,7 @@ from app.ui.receipts.payment_receipt_document import method_name
 from app.ui.sales.customer_picker import CustomerPicker
 from app.ui.widgets.field_errors import FieldErrors, grow_to_fit
 from app.ui.widgets.list_table import SelectionMode, list_table
+from app.ui.widgets.text_limits import room_for
 
 NO_CUSTOMER = "<i>No customer chosen yet</i>"
 CHOOSE_CUSTOMER = "Choose the customer who is paying."
@@ -87,7 +88,7 @@ class PaymentDialog(QDialog):
         for method in PAYMENT_METHODS:
             self.method_combo.addItem(method_name(method), method)
         self.note_edit = QLineEdit()
-        self.note_edit.setMaxLength(MAX_NOTE)
+        self.note_edit.setMaxLength(room_for(MAX_NOTE))
         self.note_edit.setPlaceholderText("Optional: cheque or transfer reference, who paid")
         self.balance_label = QLabel()
         self.ticks_label = QLabel(OLDEST_FIRST)

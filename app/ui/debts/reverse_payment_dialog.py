@@ -24,6 +24,7 @@ from app.ui.formatting import format_money
 from app.ui.receipts.payment_receipt_document import debt_name, method_name
 from app.ui.widgets.field_errors import FieldErrors, error_label, grow_to_fit
 from app.ui.widgets.list_table import list_table
+from app.ui.widgets.text_limits import room_for
 from app.ui.widgets.text_table import TextTableModel
 
 REVERSED = "reversed"
@@ -70,7 +71,7 @@ class ReversePaymentDialog(QDialog):
         self.heading.setWordWrap(True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.reason_edit = QLineEdit()
-        self.reason_edit.setMaxLength(MAX_REASON)
+        self.reason_edit.setMaxLength(room_for(MAX_REASON))
         self.reason_edit.setPlaceholderText("Why, e.g. the amount was mistyped (kept in the log)")
         reason_label = QLabel("&Reason:")
         reason_label.setBuddy(self.reason_edit)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 from app.domain.basket import MAX_DESCRIPTION, MAX_QUANTITY, BasketError, tidy_description
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat, Money, MoneyParseError
 from app.ui.widgets.field_errors import FieldErrors, grow_to_fit
+from app.ui.widgets.text_limits import room_for
 
 
 class FreeLineDialog(QDialog):
@@ -27,7 +28,7 @@ class FreeLineDialog(QDialog):
         self.line: tuple[str, int, int] | None = None  # description, price, quantity
         self.errors = FieldErrors()
         self.description_edit = QLineEdit()
-        self.description_edit.setMaxLength(MAX_DESCRIPTION * 2)
+        self.description_edit.setMaxLength(room_for(MAX_DESCRIPTION))
         self.price_edit = QLineEdit()
         self.price_edit.setPlaceholderText(Money(1250).format(money_format, with_symbol=False))
         self.quantity_spin = QSpinBox()

@@ -25,10 +25,8 @@ from app.domain.product_form import (
 from app.services.errors import ServiceError
 from app.services.product_catalog import ProductCatalog
 from app.ui.widgets.field_errors import FieldErrors, error_label, grow_to_fit
+from app.ui.widgets.text_limits import NUMBER_ROOM, room_for
 
-# Typing past the limit is refused by the field itself, with a little room so that the
-# checker, not a silent cut, explains a pasted text that is too long.
-SLACK = 20
 MAX_PRICE_TEXT = 24
 MAX_STOCK_TEXT = 9
 
@@ -54,8 +52,10 @@ class ProductEditDialog(QDialog):
         self.barcode_edit = self._line("barcode", MAX_BARCODE, "Scan or type; empty if none")
         self.name_edit = self._line("name", MAX_NAME, "As on the receipt")
         self.price_edit = self._line("price", MAX_PRICE_TEXT, "0.00")
+        self.price_edit.setMaxLength(NUMBER_ROOM)
         self.price_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.stock_edit = self._line("stock", MAX_STOCK_TEXT, "0")
+        self.stock_edit.setMaxLength(NUMBER_ROOM)
         self.stock_edit.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.active_check = QCheckBox("&Sold at the till")
         self.active_check.setToolTip(
@@ -90,7 +90,7 @@ class ProductEditDialog(QDialog):
     def _line(self, field: str, limit: int, placeholder: str) -> QLineEdit:
         edit = QLineEdit()
         edit.setObjectName(field)
-        edit.setMaxLength(limit + SLACK)
+        edit.setMaxLength(room_for(limit))
         edit.setPlaceholderText(placeholder)
         return edit
 

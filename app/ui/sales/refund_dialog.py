@@ -20,6 +20,7 @@ from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.domain.reasons import MAX_REASON, ReasonError, tidy_reason
 from app.services.sales_history import SaleDetail
 from app.ui.formatting import format_money
+from app.ui.widgets.text_limits import room_for
 
 ERROR_STYLE = "color: #b3261e;"
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -74,7 +75,7 @@ class RefundDialog(QDialog):
         self.amount_label = QLabel()
         self.lines_error = _error_label()
         self.reason_edit = QLineEdit()
-        self.reason_edit.setMaxLength(MAX_REASON)
+        self.reason_edit.setMaxLength(room_for(MAX_REASON))
         self.reason_edit.setPlaceholderText("Why the goods come back (kept with the sale)")
         self.reason_error = _error_label()
         buttons = QDialogButtonBox(
