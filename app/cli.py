@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import re
 import sqlite3
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TextIO
 
 from app import __version__, paths
 from app.db.backup import (
@@ -43,6 +46,35 @@ EXIT_REFUSED = 3
 EXIT_VIOLATIONS = 4
 
 COMMANDS = ("migrate", "status", "check", "backup", "restore", "selftest")
+# A sign is read so that "-1" gets the range's message; the digits are ASCII only.
+_VERSION_NUMBER = re.compile(r"-?[0-9]{1,4}")
+
+
+def _file_argument(typed: str) -> Path:
+    """A path option as typed; anything else is a usage error (exit 2) that says why."""
+    if not typed:
+        # Path("") is ".", the current folder: `--out ""` wrote a backup there.
+        raise argparse.ArgumentTypeError("an empty path is not a file")
+    if "\x00" in typed:
+        raise argparse.ArgumentTypeError("a file name cannot hold a NUL character")
+    try:
+        # Bytes that are not UTF-8 come in as surrogates and go out again; a lone surrogate
+        # that no file name can hold is refused here, not by the first open().
+        os.fsencode(typed)
+    except UnicodeEncodeError:
+        raise argparse.ArgumentTypeError(
+            f"{typed!r} holds characters no file name can hold"
+        ) from None
+    return Path(typed)
+
+
+def _version_argument(typed: str) -> int:
+    """`--to N` in ASCII digits only: int() also reads "١٢", "1_0" and " 5"."""
+    if not _VERSION_NUMBER.fullmatch(typed):
+        raise argparse.ArgumentTypeError(
+            f"invalid int value: {typed!r} (a version number in ASCII digits, e.g. 12)"
+        )
+    return int(typed)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"Dukan {__version__}")
     opened = parser.add_mutually_exclusive_group()
     opened.add_argument(
-        "--db", type=Path, default=None, metavar="FILE", help="open this database file"
+        "--db", type=_file_argument, default=None, metavar="FILE", help="open this database file"
     )
     opened.add_argument(
         "--demo",
@@ -67,7 +99,7 @@ def build_parser() -> argparse.ArgumentParser:
     def database_option(command: argparse.ArgumentParser) -> None:
         command.add_argument(
             "--db",
-            type=Path,
+            type=_file_argument,
             # Absent here means "as given before the command", not "none".
             default=argparse.SUPPRESS,
             metavar="FILE",
@@ -76,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     migrate = sub.add_parser("migrate", help="upgrade a database to this version of Dukan")
     database_option(migrate)
-    migrate.add_argument("--to", type=int, metavar="N", help="stop at version N")
+    migrate.add_argument("--to", type=_version_argument, metavar="N", help="stop at version N")
     migrate.add_argument(
         "--dry-run", action="store_true", help="upgrade a temporary copy and report timings"
     )
@@ -84,13 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
     database_option(sub.add_parser("check", help="check integrity and the books' invariants"))
     backup = sub.add_parser("backup", help="write a verified backup copy")
     database_option(backup)
-    backup.add_argument("--out", type=Path, metavar="FILE", help="where to write the copy")
+    backup.add_argument(
+        "--out", type=_file_argument, metavar="FILE", help="where to write the copy"
+    )
     restore = sub.add_parser(
         "restore", help="put a backup in the database's place (the current file is kept aside)"
     )
     database_option(restore)
     restore.add_argument(
-        "--backup", type=Path, required=True, metavar="FILE", help="the backup to restore"
+        "--backup", type=_file_argument, required=True, metavar="FILE", help="the backup to restore"
     )
     sub.add_parser("selftest", help="check SQLite, its settings and the bundled migrations")
     return parser
@@ -143,11 +177,18 @@ def run(
 
 
 def _out(text: str) -> None:
-    print(text, flush=True)
+    print(_printable(text, sys.stdout), flush=True)
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+    print(_printable(text, sys.stderr), file=sys.stderr, flush=True)
+
+
+def _printable(text: str, stream: TextIO) -> str:
+    """`text` with what the terminal cannot show escaped: a file name holding bytes that are
+    not UTF-8 made print() fail after the backup it reports was written."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    return text.encode(encoding, "backslashreplace").decode(encoding)
 
 
 def _print_progress(progress: Progress) -> None:

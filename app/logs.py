@@ -24,7 +24,13 @@ def configure_logging(log_file: Path, *, echo_to_stderr: bool) -> Path | None:
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         file_handler = RotatingFileHandler(
-            log_file, maxBytes=MAX_LOG_BYTES, backupCount=KEPT_LOG_FILES, encoding="utf-8"
+            log_file,
+            maxBytes=MAX_LOG_BYTES,
+            backupCount=KEPT_LOG_FILES,
+            encoding="utf-8",
+            # A file name with bytes that are not UTF-8 (read as surrogates) is logged escaped;
+            # strict, logging printed its own traceback instead of the line.
+            errors="backslashreplace",
         )
     except OSError:
         file_handler = None
