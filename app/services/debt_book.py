@@ -94,6 +94,24 @@ class DebtListRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DebtCursor:
+    """Where the next page of debts starts: the last row's due date (None once the listing
+    has reached the undated debts), when it was made and its id, as stored."""
+
+    customer_id: int | None
+    status: DebtStatus
+    due_date: str | None
+    created_at: str
+    debt_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class DebtListPage:
+    rows: list[DebtListRow]
+    next: DebtCursor | None  # None: nothing after these rows
+
+
+@dataclass(frozen=True, slots=True)
 class _DebtorCursor:
     """Where the next page starts: the last row's sort value and customer (keyset paging, so
     page 300 costs what page 1 does). `dated` is False once an oldest-due listing has reached
@@ -235,21 +253,68 @@ class DebtBook:
         offset: int = 0,
         limit: int = DEBTS_PAGE_SIZE,
     ) -> list[DebtListRow]:
-        """Debts by due date (undated last), then when they were made; what is paid comes
-        from the `open_debts` view, so it counts what still counts (reversed payments aside).
-
-        Two statements: the page's ids in order from the debts alone, then their rows. In one,
-        SQLite works out what was paid on every matching debt before sorting (70 ms for the
-        first page of 41,000 open debts, against 10 ms)."""
+        """Debts by due date, then when they were made (the undated last, oldest first), from
+        `offset` on. Each step costs what the rows before `offset` cost to pass over: the
+        Debts tab pages with `debts_page` instead."""
         today = self._today()
-        in_order = (
-            Debt.select(Debt.id)
-            .where(_debts_matching(customer_id, status, today))
-            .order_by(Debt.due_date.is_null(), Debt.due_date, Debt.created_at, Debt.id)
-            .offset(offset)
-            .limit(limit)
-        )
-        ids = [row[0] for row in _raw(in_order)]
+        matching = _debts_matching(customer_id, status, today)
+        dated = _raw(_dated_in_order(matching).offset(offset).limit(limit))
+        keys = dated
+        if len(dated) < limit and status is not DebtStatus.OVERDUE:
+            # Past the dated debts: how many of them there are says where the undated start.
+            skipped = offset if dated else _count(_dated_in_order(matching))
+            keys = dated + _raw(
+                _undated_in_order(matching)
+                .offset(max(0, offset - skipped))
+                .limit(limit - len(dated))
+            )
+        return self._debt_rows([key[0] for key in keys], today)
+
+    def debts_page(
+        self,
+        *,
+        customer_id: int | None = None,
+        status: DebtStatus = DebtStatus.OPEN,
+        after: DebtCursor | None = None,
+        limit: int = DEBTS_PAGE_SIZE,
+    ) -> DebtListPage:
+        """One page of `debts`, starting after `after` (keyset paging: a page deep in
+        300,000 debts costs what the first one does, about 3 ms on the big shop)."""
+        if after is not None and (after.customer_id, after.status) != (customer_id, status):
+            raise ValueError("a cursor continues the listing it was made in")
+        today = self._today()
+        matching = _debts_matching(customer_id, status, today)
+        wanted = limit + 1  # one more than shown says whether there is a next page
+        keys: list[tuple[Any, ...]] = []
+        due, made = Debt.due_date, Debt.created_at
+        if after is None:
+            keys = _raw(_dated_in_order(matching).limit(wanted))
+        elif after.due_date is not None:
+            keys = _continued_by_levels(
+                _dated_in_order(matching),
+                [(due, after.due_date), (made, after.created_at), (Debt.id, after.debt_id)],
+                wanted,
+            )
+        if len(keys) < wanted and status is not DebtStatus.OVERDUE:  # the overdue have a date
+            undated = _undated_in_order(matching)
+            if after is None or after.due_date is not None:
+                keys += _raw(undated.limit(wanted - len(keys)))
+            else:
+                keys += _continued_by_levels(
+                    undated, [(made, after.created_at), (Debt.id, after.debt_id)], wanted
+                )
+        more = len(keys) > limit
+        keys = keys[:limit]
+        rows = self._debt_rows([key[0] for key in keys], today)
+        if not more:
+            return DebtListPage(rows, None)
+        last_id, last_due, last_made = keys[-1]
+        return DebtListPage(rows, DebtCursor(customer_id, status, last_due, last_made, last_id))
+
+    def _debt_rows(self, ids: list[int], today: date) -> list[DebtListRow]:
+        """The rows of `ids`, in that order. A second statement: in one, SQLite works out what
+        was paid on every matching debt before sorting (70 ms for the first page of 41,000
+        open debts, against 10 ms)."""
         if not ids:
             return []
         details = (
@@ -338,6 +403,48 @@ def _found_by(search: str, *, paging: bool) -> Any:
     if resolved is not None:
         found |= owner == resolved
     return found
+
+
+def _dated_in_order(matching: Any) -> Any:
+    """Debt keys with a due date in list order, read from one of 031's indexes in that order
+    (status, or customer and status, then due date and when made; the id is the row's)."""
+    return (
+        Debt.select(Debt.id, Debt.due_date, Debt.created_at)
+        .where(matching & Debt.due_date.is_null(False))
+        .order_by(Debt.due_date, Debt.created_at, Debt.id)
+    )
+
+
+def _undated_in_order(matching: Any) -> Any:
+    """The undated debts' keys in the order they were made: after every dated one. Two
+    statements, not `ORDER BY due_date IS NULL, ...`, which no plain index holds."""
+    return (
+        Debt.select(Debt.id, Debt.due_date, Debt.created_at)
+        .where(matching & Debt.due_date.is_null())
+        .order_by(Debt.created_at, Debt.id)
+    )
+
+
+def _continued_by_levels(
+    query: Any, sort_values: list[tuple[Any, Any]], wanted: int
+) -> list[tuple[Any, ...]]:
+    """The rows after a cursor in a multi-column order: first those equal to it on every
+    column but the last and past it on that, then on all but the last two, and so on; each
+    one range of the index, as SQLite 3.40 seeks a row-value comparison by its first column
+    only (see _continued)."""
+    keys: list[tuple[Any, ...]] = []
+    for level in range(len(sort_values) - 1, -1, -1):
+        condition = sort_values[level][0] > sort_values[level][1]
+        for column, value in sort_values[:level]:
+            condition &= column == value
+        keys += _raw(query.where(condition).limit(wanted - len(keys)))
+        if len(keys) >= wanted:
+            break
+    return keys
+
+
+def _count(query: Any) -> int:
+    return int(query.order_by().count())
 
 
 def _debts_matching(customer_id: int | None, status: DebtStatus, today: date) -> Any:

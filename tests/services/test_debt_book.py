@@ -471,6 +471,40 @@ def test_debts_pages_by_offset(ledger: dict[str, int], book: DebtBook) -> None:
     assert pages[0] + pages[1] == whole
 
 
+@pytest.mark.parametrize("status", list(DebtStatus))
+def test_debts_pages_by_cursor_are_the_whole_list_cut_up(
+    ledger: dict[str, int], book: DebtBook, status: DebtStatus
+) -> None:
+    # Ties on the due date and on the moment made, dated and undated, so every step of the
+    # cursor (same due and time, same due, later due, into the undated) is crossed.
+    amina = ledger["amina"]
+    for _ in range(2):
+        debt(amina, 700, due=ago(40), created=at(70))
+        debt(amina, 800, due=None, created=at(3))
+    whole = book.debts(status=status, limit=1_000)
+    for size in range(1, len(whole) + 2):
+        pages, after = [], None
+        while True:
+            page = book.debts_page(status=status, after=after, limit=size)
+            pages.append(page.rows)
+            if page.next is None:
+                break
+            after = page.next
+        assert [row for rows in pages for row in rows] == whole, size
+        assert all(len(rows) == size for rows in pages[:-1]), size
+        for offset in range(0, len(whole) + 1, size):
+            assert book.debts(status=status, offset=offset, limit=size) == whole[offset:][:size]
+
+
+def test_a_debts_cursor_continues_only_its_own_listing(
+    book: DebtBook, ledger: dict[str, int]
+) -> None:
+    cursor = book.debts_page(status=DebtStatus.ALL, limit=1).next
+    assert cursor is not None
+    with pytest.raises(ValueError, match="continues the listing"):
+        book.debts_page(status=DebtStatus.OPEN, after=cursor)
+
+
 def test_the_placeholders_debts_are_left_to_the_assignment_queue(
     ledger: dict[str, int], book: DebtBook
 ) -> None:

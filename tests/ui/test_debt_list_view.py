@@ -10,7 +10,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.modeltest import ModelTester
 
 from app.db.database import DukanDatabase
-from app.services.debt_book import DebtBook, DebtListRow, DebtStatus
+from app.services.debt_book import DebtBook, DebtListPage, DebtStatus
 from app.services.legacy_queue import LegacyQueue
 from app.ui.debts.debt_list_model import (
     DEBT_ID_ROLE,
@@ -30,15 +30,20 @@ def shop(database: DukanDatabase, database_path: Path) -> SmallShop:
 
 
 class CountingBook(DebtBook):
-    """Records every page of debts asked for, as (offset, limit)."""
+    """Records every page of debts asked for, as (rows before it, limit)."""
 
     def __init__(self) -> None:
         super().__init__(today=lambda: TODAY)
         self.pages: list[tuple[int, int]] = []
+        self._listed = 0
 
-    def debts(self, **kwargs: Any) -> list[DebtListRow]:
-        self.pages.append((kwargs["offset"], kwargs["limit"]))
-        return super().debts(**kwargs)
+    def debts_page(self, **kwargs: Any) -> DebtListPage:
+        if kwargs["after"] is None:
+            self._listed = 0
+        self.pages.append((self._listed, kwargs["limit"]))
+        page = super().debts_page(**kwargs)
+        self._listed += len(page.rows)
+        return page
 
 
 def test_the_models_pass_qts_model_checks(
@@ -56,7 +61,7 @@ def test_the_models_pass_qts_model_checks(
     qtmodeltester.check(queue)
 
 
-def test_pages_are_read_by_offset_as_the_table_scrolls(shop: SmallShop) -> None:
+def test_pages_are_read_one_after_the_other_as_the_table_scrolls(shop: SmallShop) -> None:
     book = CountingBook()
     model = DebtListModel(book, page_size=2)
     model.set_filter(None, DebtStatus.ALL)
@@ -64,7 +69,8 @@ def test_pages_are_read_by_offset_as_the_table_scrolls(shop: SmallShop) -> None:
     while model.canFetchMore(QModelIndex()):
         model.fetchMore(QModelIndex())
     assert model.rowCount() == 6
-    assert book.pages == [(0, 2), (2, 2), (4, 2), (6, 2)]
+    # The third page knows it is the last: no empty read after it.
+    assert book.pages == [(0, 2), (2, 2), (4, 2)]
     assert model.count() == 6
     # By due date, the undated debt last.
     assert [model.index(row, Column.DUE_DATE).data() for row in range(6)] == [

@@ -10,7 +10,7 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor
 
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
-from app.services.debt_book import DebtBook, DebtListRow, DebtStatus
+from app.services.debt_book import DebtBook, DebtCursor, DebtListPage, DebtListRow, DebtStatus
 from app.ui.formatting import format_money
 from app.ui.widgets.paged_table_model import AnyIndex, PagedTableModel
 
@@ -65,7 +65,7 @@ class DebtListModel(PagedTableModel[DebtListRow, Column]):
         self._book = book
         self._format = money_format
         self._page_size = page_size
-        self._more = False
+        self._next: DebtCursor | None = None
         self._customer_id: int | None = None
         self._status = DebtStatus.OPEN
 
@@ -95,27 +95,27 @@ class DebtListModel(PagedTableModel[DebtListRow, Column]):
     def row_of(self, debt_id: int) -> int | None:
         return self._row_where(lambda debt: debt.debt_id == debt_id)
 
-    def _page(self, offset: int, limit: int) -> list[DebtListRow]:
-        return self._book.debts(
-            customer_id=self._customer_id, status=self._status, offset=offset, limit=limit
+    def _page(self, after: DebtCursor | None, limit: int) -> DebtListPage:
+        return self._book.debts_page(
+            customer_id=self._customer_id, status=self._status, after=after, limit=limit
         )
 
     def _reset(self, limit: int) -> None:
         # Read first: when the book refuses, the rows shown stay as they were.
-        rows = self._page(0, limit)
+        page = self._page(None, limit)
         self.beginResetModel()
-        self._rows, self._more = rows, len(rows) == limit
+        self._rows, self._next = page.rows, page.next
         self.endResetModel()
 
     # ----- PagedTableModel -------------------------------------------------------------------
 
     def _has_more(self) -> bool:
-        return self._more
+        return self._next is not None
 
     def _next_page(self) -> list[DebtListRow]:
-        rows = self._page(len(self._rows), self._page_size)
-        self._more = len(rows) == self._page_size
-        return rows
+        page = self._page(self._next, self._page_size)
+        self._next = page.next
+        return page.rows
 
     # ----- QAbstractTableModel ---------------------------------------------------------------
 
