@@ -205,6 +205,16 @@ def ack_problems(conn: sqlite3.Connection, acks: list[Ack]) -> list[str]:
     return problems
 
 
+def written_rows(path: Path) -> int:
+    """Sales, payment receipts and reversals in the file: one row per write of the writer."""
+    conn = read_only(path)
+    try:
+        tables = ("sales", "payment_receipts", "sale_reversals")
+        return sum(int(conn.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in tables)
+    finally:
+        conn.close()
+
+
 def file_problems(path: Path, acks: list[Ack]) -> list[str]:
     conn = read_only(path)
     try:
@@ -227,6 +237,12 @@ class Life:
     lines: list[str] = field(default_factory=list)
     returncode: int | None = None
     stderr: str = ""
+
+    @property
+    def died_writing(self) -> bool:
+        """The kill landed between the start of a write and its acknowledgement."""
+        whole = [line for line in self.lines if line.endswith("\n")]
+        return bool(whole) and whole[-1].startswith("start ")
 
     def describe(self) -> str:
         since = "its first write" if self.after_ready else "its start"

@@ -6,7 +6,7 @@
 
 Each write is acknowledged on stdout (`ack sale 17 total=...`) only after its service call
 returned, that is after its transaction committed: the parent may hold the books to every
-acknowledged line and to nothing else.
+acknowledged line and to nothing else. `start credit_sale` before each write says one began.
 """
 
 from __future__ import annotations
@@ -39,8 +39,8 @@ ONE_OPERATIONS = ("checkout", "payment", "refund")
 MAX_LIFE_SECONDS = 120.0
 
 
-def acknowledge(line: str) -> None:
-    """Tell the parent a write is committed; flushed at once, so a kill never hides it."""
+def tell_parent(line: str) -> None:
+    """One line to the parent, flushed at once: a kill right after it cannot hide it."""
     sys.stdout.write(line + "\n")
     sys.stdout.flush()
 
@@ -82,7 +82,7 @@ def setup() -> None:
         outcome = checkout.complete(
             CheckoutRequest(key, lines, amina, tendered_minor=tendered, on_account=True)
         )
-        acknowledge(sale_ack(outcome, len(lines)))
+        tell_parent(sale_ack(outcome, len(lines)))
 
 
 def _setup_lines() -> list[BasketLine]:
@@ -102,19 +102,19 @@ def one(operation: str) -> None:
         request = CheckoutRequest(
             "one-checkout", lines, amina, tendered_minor=2_000, on_account=True
         )
-        acknowledge(sale_ack(Checkout(now=lambda: NOW).complete(request), len(lines)))
+        tell_parent(sale_ack(Checkout(now=lambda: NOW).complete(request), len(lines)))
     elif operation == "payment":
         first, second = Payments(now=lambda: NOW).open_debts(amina)[:2]
         # All of the oldest debt and part of the next: a payment line on each of two debts.
         amount = first.outstanding_minor + second.outstanding_minor // 2
         receipt = Payments(now=lambda: NOW).take(PaymentRequest(amina, amount, "cash"))
-        acknowledge(payment_ack(receipt))
+        tell_parent(payment_ack(receipt))
     elif operation == "refund":
         sale_id = Sale.get(Sale.checkout_key == "setup-credit-1").id
         detail = SalesHistory().detail(sale_id)
         back = {line.sale_item_id: 1 for line in detail.lines[:2]}
         outcome = SaleReversals(now=lambda: NOW).refund(sale_id, back, "Came back unopened")
-        acknowledge(reversal_ack(outcome, len(back)))
+        tell_parent(reversal_ack(outcome, len(back)))
     else:
         raise SystemExit(f"unknown operation {operation!r}; one of {', '.join(ONE_OPERATIONS)}")
 
@@ -144,9 +144,12 @@ class RandomTill:
             [self.cash_sale, self.credit_sale, self.payment, self.void, self.refund],
             weights=[30, 30, 20, 8, 12],
         )[0]
+        # Said before the write starts, so the parent can tell a kill that landed in the middle
+        # of one (the last line is this) from one between writes (the last line is an ack).
+        tell_parent(f"start {write.__name__}")
         acked = write()
         if acked is not None:
-            acknowledge(acked)
+            tell_parent(acked)
 
     def _lines(self) -> list[BasketLine]:
         lines = []
@@ -233,7 +236,7 @@ def run_random(seed: int) -> None:
         )
     ]
     till = RandomTill(random.Random(seed), _products(), customers)
-    acknowledge(f"ready seed={seed}")
+    tell_parent(f"ready seed={seed}")
     stop_at = time.monotonic() + MAX_LIFE_SECONDS
     while time.monotonic() < stop_at:
         till.step()

@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from app.paths import bundle_root
-from tests.reliability.kill_support import KILLED, Ack, Life, acks_in, file_problems, live_and_die
+from tests.reliability.kill_support import (
+    KILLED,
+    Ack,
+    Life,
+    acks_in,
+    file_problems,
+    live_and_die,
+    written_rows,
+)
 
 # `DUKAN_KILL_SEED=N` replays the kill times and writer seeds of a logged run (the writes
 # themselves also depend on how far each writer got, so a replay is close, not exact).
@@ -31,16 +39,19 @@ LONGEST_LIFE_SECONDS = 0.8
 class KillRun:
     seed: int
     kills: int
+    kills_mid_write: int  # landed between a write's start and its acknowledgement
     acks: list[Ack]
+    unacknowledged: int  # writes committed whose acknowledgement the kill cut off
     seconds: float
 
     def summary(self) -> str:
         kinds = {kind: sum(ack.kind == kind for ack in self.acks) for kind in _KINDS}
         counted = ", ".join(f"{count} {kind}s" for kind, count in kinds.items())
         return (
-            f"kill test: {self.kills} kills, {len(self.acks)} acknowledged writes ({counted}) "
-            f"all present and whole, check clean, in {self.seconds:.1f} s; "
-            f"{SEED_VARIABLE}={self.seed}"
+            f"kill test: {self.kills} kills ({self.kills_mid_write} in the middle of a write), "
+            f"{len(self.acks)} acknowledged writes ({counted}) all present and whole, "
+            f"{self.unacknowledged} more committed but cut off before their acknowledgement, "
+            f"check clean, in {self.seconds:.1f} s; {SEED_VARIABLE}={self.seed}"
         )
 
 
@@ -56,6 +67,8 @@ def kill_repeatedly(books: Path, kills: int, seed: int) -> KillRun:
     """Start, kill and judge the writer `kills` times on the same file, the books growing."""
     rng = random.Random(seed)
     acks: list[Ack] = []
+    mid_write = 0
+    written_before = written_rows(books)
     started = time.monotonic()
     for kill in range(1, kills + 1):
         after_ready = rng.random() >= KILLS_DURING_START
@@ -68,9 +81,12 @@ def kill_repeatedly(books: Path, kills: int, seed: int) -> KillRun:
         where = f"kill {kill} of {kills}, {life.describe()}; replay with {SEED_VARIABLE}={seed}"
         assert life.returncode == KILLED, f"{where}: the writer ended by itself\n{life.stderr}"
         acks += acks_in(life.lines)
+        mid_write += life.died_writing
         problems = file_problems(books, acks)
         assert problems == [], f"{where}:\n" + "\n".join(problems[:20])
-    return KillRun(seed, kills, acks, time.monotonic() - started)
+    seconds = time.monotonic() - started
+    unacknowledged = written_rows(books) - written_before - len(acks)
+    return KillRun(seed, kills, mid_write, acks, unacknowledged, seconds)
 
 
 def check_command_is_clean(books: Path) -> None:
