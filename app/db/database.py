@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from peewee import DatabaseProxy, Model, SqliteDatabase
 
 from app.db.sqlite_files import open_read_only
-from app.db.storage_faults import storage_faults_named
+from app.db.storage_faults import moved_file_fault, storage_faults_named
 
 # Marks a file as Dukan's in the SQLite header ("DKN1"), so a foreign database is never upgraded.
 APPLICATION_ID = 0x444B4E31
@@ -73,6 +74,8 @@ def configure_connection(conn: sqlite3.Connection) -> PragmaState:
 class DukanDatabase(SqliteDatabase):
     """Peewee's SQLite database with Dukan's pragmas checked on every new connection."""
 
+    _opened: tuple[int, int] | None = None  # the file the connection opened (device, inode)
+
     def _add_conn_hooks(self, conn: sqlite3.Connection) -> None:
         super()._add_conn_hooks(conn)  # type: ignore[misc]
         configure_connection(conn)
@@ -81,15 +84,32 @@ class DukanDatabase(SqliteDatabase):
     # (StorageFault), so a full disk under a sale is a message at the till, not a crash.
     def connect(self, reuse_if_open: bool = False) -> bool:
         with storage_faults_named(self.database):
-            return bool(super().connect(reuse_if_open))
+            opened = bool(super().connect(reuse_if_open))
+        if opened:
+            self._opened = _identity(Path(self.database))
+        return opened
 
     def execute_sql(self, sql: str, params: Any = None) -> Any:
         with storage_faults_named(self.database):
             return super().execute_sql(sql, params)  # type: ignore[no-untyped-call]
 
     def begin(self, lock_type: str | None = None) -> None:
+        self._require_same_file()
         with storage_faults_named(self.database):
             super().begin(lock_type)
+
+    def _require_same_file(self) -> None:
+        """Refuse to write when the path no longer names the file this connection opened.
+
+        With the file (or its folder) deleted or replaced, SQLite goes on committing to the
+        open file that no name leads to any more, and every sale is lost when it closes.
+        """
+        try:
+            found = _identity(Path(self.database))
+        except OSError:
+            found = None
+        if found != self._opened:
+            raise moved_file_fault(self.database)
 
     def commit(self) -> None:
         with storage_faults_named(self.database):
@@ -107,6 +127,12 @@ class DukanDatabase(SqliteDatabase):
         """This thread's DB-API connection, typed (peewee's own accessor is not)."""
         connection: sqlite3.Connection = self.connection()  # type: ignore[no-untyped-call]
         return connection
+
+
+def _identity(path: Path) -> tuple[int, int]:
+    """Which file a path names: its device and inode."""
+    found = path.stat()
+    return found.st_dev, found.st_ino
 
 
 database_proxy = DatabaseProxy()
@@ -135,6 +161,12 @@ def open_database(path: Path) -> DukanDatabase:
         raise DatabaseSetupError(f"{path} cannot be read as a database: {error}") from error
     if application_id != APPLICATION_ID:
         raise DatabaseSetupError(f"{path} is not a Dukan database")
+    if not os.access(path, os.W_OK):
+        # SQLite would open it read-only without a word, and the first sale would fail.
+        raise DatabaseSetupError(
+            f"{path} is read-only (make it writable for this user, or copy it somewhere "
+            "writable and open the copy)"
+        )
     db = DukanDatabase(str(path), lock_type="IMMEDIATE", timeout=BUSY_TIMEOUT_MS / 1000)
     db.connect()
     database_proxy.initialize(db)

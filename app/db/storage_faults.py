@@ -74,6 +74,11 @@ def _message(code: int, path: str) -> str | None:  # noqa: PLR0911 - one return 
     return None
 
 
+def moved_file_fault(path: str) -> StorageFault:
+    """The fault for a database file deleted, renamed or replaced while it was open."""
+    return StorageFault(str(_message(SQLITE_READONLY_DBMOVED, path)), SQLITE_READONLY_DBMOVED)
+
+
 def _sqlite_errors(error: BaseException) -> Iterator[sqlite3.Error]:
     """The SQLite errors behind a peewee one: peewee raises its own type while handling it."""
     seen: set[int] = set()
