@@ -218,10 +218,15 @@ def _unwritable(folder: Path) -> str | None:
     """Why backups could not be written in `folder`, or None when they could. Nothing is
     created: the first backup makes the folder, and a cancelled dialog leaves no trace."""
     existing = folder
-    while not existing.exists():
-        if existing.parent == existing:
-            return "This folder cannot be created: its drive is not there."
-        existing = existing.parent
+    try:
+        while not existing.exists():
+            if existing.parent == existing:
+                return "This folder cannot be created: its drive is not there."
+            existing = existing.parent
+    except (OSError, ValueError) as error:
+        # A part longer than the disk allows (255 bytes in UTF-8 on most) raises instead.
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        return f"This folder name cannot be used on this computer ({reason}); choose another."
     if not existing.is_dir():
         return f"This folder cannot be created: {existing} is a file."
     if not os.access(existing, os.W_OK | os.X_OK):
