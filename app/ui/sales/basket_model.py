@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
-from app.domain.basket import Basket, BasketError
+from app.domain.basket import MAX_QUANTITY, Basket, BasketError
 from app.domain.money import DEFAULT_FORMAT, CurrencyFormat
 from app.ui.formatting import format_money
 
@@ -84,8 +84,7 @@ class BasketModel(QAbstractTableModel):
         if not 0 <= row < len(self.basket):
             return False
         if not isinstance(quantity, int):
-            text = str(quantity).strip()
-            quantity = int(text) if text.isascii() and text.isdigit() else -1
+            quantity = _count(str(quantity))
         changed = self._try(lambda: self.basket.set_quantity(row, quantity))
         self._announce(changed, grew=False)
         return changed >= 0
@@ -128,3 +127,13 @@ class BasketModel(QAbstractTableModel):
         else:
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
         self.changed.emit()
+
+
+def _count(typed: str) -> int:
+    """A quantity typed as text, or -1 (which the basket refuses in words). Leading zeros go
+    first and the length is bounded: int() raises on more than 4,300 digits."""
+    text = typed.strip()
+    if not (text.isascii() and text.isdigit()):
+        return -1
+    digits = text.lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(MAX_QUANTITY)) else -1
