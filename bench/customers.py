@@ -176,15 +176,20 @@ def shown(rows: Sequence[CustomerRow]) -> list[Shown]:
 # ----- timing ----------------------------------------------------------------------------
 
 
-def median_ms(call: Callable[[], object], runs: int) -> float:
+def times_ms(call: Callable[[], object], runs: int) -> list[float]:
+    """`runs` timings of `call`, in ms, after a warm-up."""
     for _ in range(min(5, runs)):
         call()
     times = []
     for _ in range(runs):
         began = time.perf_counter_ns()
         call()
-        times.append(time.perf_counter_ns() - began)
-    return statistics.median(times) / 1e6
+        times.append((time.perf_counter_ns() - began) / 1e6)
+    return times
+
+
+def median_ms(call: Callable[[], object], runs: int) -> float:
+    return statistics.median(times_ms(call, runs))
 
 
 @dataclass(frozen=True, slots=True)

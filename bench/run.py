@@ -124,17 +124,6 @@ class Result:
         return self.service.median <= self.target
 
 
-def timed_ms(call: Callable[[], object], runs: int) -> list[float]:
-    for _ in range(min(3, runs)):
-        call()
-    times = []
-    for _ in range(runs):
-        began = time.perf_counter_ns()
-        call()
-        times.append((time.perf_counter_ns() - began) / 1e6)
-    return times
-
-
 def compared_read(
     label: str,
     target_ms: float,
@@ -148,8 +137,8 @@ def compared_read(
         label,
         "ms",
         target_ms,
-        Figures.of(timed_ms(service, runs)),
-        Figures.of(timed_ms(raw, runs)),
+        Figures.of(customers.times_ms(service, runs)),
+        Figures.of(customers.times_ms(raw, runs)),
         equal,
         "the same rows, ids and amounts",
     )
@@ -337,10 +326,10 @@ def upgraded_books(path: Path, today: date) -> tuple[dict[str, int], int]:
     db = open_database(path)
     try:
         # The debtors list leaves out the placeholder's debts: they wait in the legacy queue.
-        queue, waiting, offset = LegacyQueue(), 0, 0
-        while page := queue.unassigned(offset=offset):
-            waiting += sum(debt.outstanding_minor for debt in page)
-            offset += len(page)
+        # One read of them all: paging by offset would read the queue again for every page.
+        queue = LegacyQueue()
+        held = queue.waiting_count()
+        waiting = sum(d.outstanding_minor for d in queue.unassigned(limit=held)) if held else 0
         outstanding = DebtBook(today=lambda: today).totals().outstanding_minor + waiting
         counted = {
             table: int(db.execute_sql(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
@@ -485,6 +474,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, help="runs of each read and write")
     parser.add_argument("--shop", type=Path, help="a file bench/make_shop.py made (copied)")
     parser.add_argument("--legacy", type=Path, help="a file make_shop.py --legacy made (copied)")
+    parser.add_argument("--upgrades", type=int, help="upgrades timed (each on a fresh copy)")
     parser.add_argument("--json", type=Path, help="where to write the results")
     parser.add_argument("--work", type=Path, help="a folder for the files (kept); default temp")
     args = parser.parse_args(argv)
@@ -493,6 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         plan = Plan(args.scale, plan.runs, plan.starts, plan.memory_runs, plan.upgrades)
     if args.runs is not None:
         plan = Plan(plan.scale, args.runs, plan.starts, plan.memory_runs, plan.upgrades)
+    if args.upgrades is not None:
+        plan = Plan(plan.scale, plan.runs, plan.starts, plan.memory_runs, args.upgrades)
     began = time.perf_counter()
     if args.work is not None:
         args.work.mkdir(parents=True, exist_ok=True)
