@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import re
 import sqlite3
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TextIO
@@ -33,7 +34,7 @@ from app.db.migrator import (
 )
 from app.db.restore import RestoreError, restore_and_upgrade
 from app.db.sqlite_files import open_read_only
-from app.lock_file import lock_owner
+from app.lock_file import lock_owner, take_lock
 from app.logs import configure_logging
 from app.shop_migrator import shop_migrator
 
@@ -205,23 +206,53 @@ def _migrate(
 ) -> int:
     if target is not None and not 1 <= target <= migrator.latest_version:
         parser.error(f"--to must be between 1 and {migrator.latest_version}")
-    if not dry_run and _open_in_a_window(database, "migrate"):
-        return EXIT_REFUSED
-    _out(f"Database: {database}")
-    run = migrator.dry_run if dry_run else migrator.migrate
-    report = run(database, target=target, progress=_print_progress)
+    if dry_run:
+        _out(f"Database: {database}")
+        _report_migration(migrator.dry_run(database, target=target, progress=_print_progress))
+        return EXIT_OK
+    with _window_lock(database, "migrate") as locked:
+        if not locked:
+            return EXIT_REFUSED
+        _out(f"Database: {database}")
+        report = migrator.migrate(database, target=target, progress=_print_progress)
     _report_migration(report)
     return EXIT_OK
 
 
-def _open_in_a_window(database: Path, command: str) -> bool:
-    owner = lock_owner(paths.lock_path_for(database))
-    if owner is not None:
-        _err(
-            f"Refused: Dukan is open on {database} (process {owner}). Close it, then run "
-            f"{command} again. Nothing was changed."
-        )
-    return owner is not None
+@contextlib.contextmanager
+def _window_lock(database: Path, command: str) -> Iterator[bool]:
+    """Holds the window's lock while `command` writes, so a window started meanwhile (or
+    another command) is refused instead of upgrading or reading a file being replaced;
+    yields False after saying so when someone else holds it."""
+    lock_path = paths.lock_path_for(database)
+    try:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)  # a new file's folder, as the window
+        held = take_lock(lock_path)
+    except OSError as error:
+        # A folder no lock can be made in is one no window can open the file from either
+        # (it is refused at start); the command goes on to fail, or not, on its own.
+        log.info("%s runs without the lock %s: %s", command, lock_path, error)
+        owner = lock_owner(lock_path)
+        if owner is not None:
+            _refuse_open(database, command, owner)
+        yield owner is None
+        return
+    if held is None:
+        _refuse_open(database, command, lock_owner(lock_path))
+        yield False
+        return
+    try:
+        yield True
+    finally:
+        held.release()
+
+
+def _refuse_open(database: Path, command: str, owner: int | None) -> None:
+    process = f" (process {owner})" if owner is not None else ""
+    _err(
+        f"Refused: Dukan is open on {database}{process}: a window or another command has it "
+        f"already. Close it or let it finish, then run {command} again. Nothing was changed."
+    )
 
 
 def _report_migration(report: MigrationReport) -> None:
@@ -293,19 +324,20 @@ def _backup(database: Path, out: Path | None) -> int:
 
 
 def _restore(migrator: Migrator, database: Path, backup: Path) -> int:
-    if _open_in_a_window(database, "restore"):
-        return EXIT_REFUSED
     if not backup.is_file():
         _err(f"Refused: there is no backup at {backup}. Nothing was changed.")
         return EXIT_REFUSED
-    _out(f"Restoring {database} from {backup}")
-    try:
-        restored, upgrade = restore_and_upgrade(
-            migrator, backup, database, now=datetime.now(), progress=_print_progress
-        )
-    except RestoreError as error:
-        _err(f"Failed: {error}. The database was left as it was.")
-        return EXIT_FAILED
+    with _window_lock(database, "restore") as locked:
+        if not locked:
+            return EXIT_REFUSED
+        _out(f"Restoring {database} from {backup}")
+        try:
+            restored, upgrade = restore_and_upgrade(
+                migrator, backup, database, now=datetime.now(), progress=_print_progress
+            )
+        except RestoreError as error:
+            _err(f"Failed: {error}. The database was left as it was.")
+            return EXIT_FAILED
     if restored.set_aside is not None:
         _out(f"The replaced database is kept at {restored.set_aside}")
     if upgrade.applied:

@@ -100,8 +100,9 @@ def _lock(database_path: Path) -> InstanceLock | None:
         prompts.show_error(
             None,
             "Dukan is already open",
-            f"Dukan is already open on {database_path}. Switch to that window; this copy "
-            "will close without changing anything.",
+            f"Dukan is already open on {database_path}, in another window or in a command "
+            "(migrate or restore). Switch to that window, or let the command finish; this "
+            "copy will close without changing anything.",
         )
     else:
         prompts.show_error(
