@@ -19,6 +19,7 @@ from app import __version__, paths
 from app.db.backup import (
     BackupError,
     backup_dir_for,
+    header_version,
     manual_backup_name,
     unused_path,
     write_backup,
@@ -150,7 +151,7 @@ def run(
         "migrate": lambda: _migrate(parser, migrator, database, args.to, args.dry_run),
         "status": lambda: _status(migrator, database),
         "check": lambda: _check(migrator, database),
-        "backup": lambda: _backup(database, args.out),
+        "backup": lambda: _backup(migrator, database, args.out),
         "restore": lambda: _restore(migrator, database, args.backup),
         "selftest": lambda: _selftest(migrator),
     }
@@ -305,7 +306,7 @@ def _check(migrator: Migrator, database: Path) -> int:
     return EXIT_VIOLATIONS
 
 
-def _backup(database: Path, out: Path | None) -> int:
+def _backup(migrator: Migrator, database: Path, out: Path | None) -> int:
     if not database.is_file():
         _err(f"Failed: there is no database at {database}.")
         return EXIT_FAILED
@@ -320,6 +321,14 @@ def _backup(database: Path, out: Path | None) -> int:
         return EXIT_FAILED
     written = write_backup(database, target)
     _out(f"Backup written and verified: {written}")
+    version = header_version(written)
+    if version is not None and version > migrator.latest_version:
+        # A copy is harmless and may be what the owner needs; only this Dukan cannot use it.
+        _out(
+            f"Note: {database} was made by a newer Dukan (database version {version}); this "
+            f"Dukan knows versions up to {migrator.latest_version}, so only the newer Dukan can "
+            "open or restore this backup."
+        )
     return EXIT_OK
 
 

@@ -142,6 +142,24 @@ def looks_like_sqlite(path: Path) -> bool:
     return size > 0 and size % page_size == 0
 
 
+# Where the header keeps `PRAGMA user_version`, the schema version Dukan's migrations set.
+USER_VERSION_OFFSET = 60
+
+
+def header_version(path: Path) -> int | None:
+    """The schema version a standalone database file's header gives, read from its bytes
+    (no SQLite connection, nothing beside it); None without a whole SQLite header. A file
+    with a `-wal` may have a newer header in it: for copies `write_backup` made."""
+    try:
+        with path.open("rb") as file:
+            header = file.read(HEADER_BYTES)
+    except OSError:
+        return None
+    if len(header) < HEADER_BYTES or not header.startswith(SQLITE_HEADER):
+        return None
+    return int.from_bytes(header[USER_VERSION_OFFSET : USER_VERSION_OFFSET + 4], "big")
+
+
 def read_setting(path: Path, key: str) -> str | None:
     """One value of a database file's `settings` table, read read-only without leaving a
     `-wal` or `-shm` beside a closed file; None when it has no such row (or no such table).
