@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -52,13 +53,14 @@ def start_window(database: Path | None) -> StartedWindow | int:
     from app.services.shop_settings import ShopSettings
     from app.shop_migrator import system_phone_region
     from app.startup import open_shop
-    from app.ui.settings_dialog import TRY_DEMO, SettingsDialog
 
-    shop = open_shop(database)
+    shop = open_shop(database, meanwhile=load_window_modules)
     if isinstance(shop, int):
         return shop
     settings = ShopSettings(fallback_region=system_phone_region())
     if settings.is_first_run():
+        from app.ui.settings_dialog import TRY_DEMO, SettingsDialog
+
         choice = SettingsDialog.ask_first_run(
             settings, default_backup_folder=backup_dir_for(shop.database_path)
         )
@@ -75,11 +77,32 @@ def start_demo_window() -> StartedWindow | int:
     from app.demo import DEMO_TITLE, recreate_demo_database
     from app.startup import open_shop
 
-    shop = open_shop(paths.demo_database_path(), prepare=recreate_demo_database)
+    shop = open_shop(
+        paths.demo_database_path(), prepare=recreate_demo_database, meanwhile=load_window_modules
+    )
     if isinstance(shop, int):
         return shop
     # Made afresh at every start: nothing in it is worth a backup.
     return _show_window(shop, DEMO_TITLE, automatic_backups=False)
+
+
+# What the window and its first tab run on. Only loaded ahead of the window (the first
+# import takes a good part of the start): a module missing here is imported when used.
+WINDOW_MODULES = (
+    "app.ui.main_window",
+    "app.ui.sales.sales_tab",
+    "app.ui.debts.debt_services",
+    "app.services.auto_backup",
+    "app.services.customer_csv",
+    "app.services.maintenance",
+    "app.services.shop_settings",
+)
+
+
+def load_window_modules() -> None:
+    """Import the window's code while the start's worker checks the file (see open_shop)."""
+    for name in WINDOW_MODULES:
+        importlib.import_module(name)
 
 
 def _show_window(shop: OpenedShop, title: str, *, automatic_backups: bool = True) -> StartedWindow:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from peewee import PeeweeException
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -45,12 +46,17 @@ class OpenedShop:
 
 
 def open_shop(
-    database: Path | None, *, prepare: Callable[[Path], object] | None = None
+    database: Path | None,
+    *,
+    prepare: Callable[[Path], object] | None = None,
+    meanwhile: Callable[[], object] | None = None,
 ) -> OpenedShop | int:
     """Lock, upgrade and open; an exit code instead (after telling the operator) on failure.
 
     `prepare` runs on the file once the lock is held and before the upgrade: the demo writes
     its fresh file there, so a second demo window is refused before anything is replaced.
+    `meanwhile` runs on the GUI thread while the worker checks and upgrades the file (the
+    window loads its code there: the check reads the whole file, seconds on a big shop).
     """
     log_file = configure_logging(paths.log_file(), echo_to_stderr=True)
     application = _application()
@@ -65,7 +71,7 @@ def open_shop(
     if prepare is not None and not _prepared(prepare, database_path, log_hint):
         lock.release()
         return EXIT_STARTUP_FAILED
-    db = _upgrade_and_open(database_path, log_hint)
+    db = _upgrade_and_open(database_path, log_hint, meanwhile)
     if db is None:
         lock.release()
         return EXIT_STARTUP_FAILED
@@ -126,9 +132,16 @@ def _prepared(prepare: Callable[[Path], object], database_path: Path, log_hint: 
     return True
 
 
-def _upgrade_and_open(database_path: Path, log_hint: str) -> DukanDatabase | None:
+def _upgrade_and_open(
+    database_path: Path, log_hint: str, meanwhile: Callable[[], object] | None
+) -> DukanDatabase | None:
     """Migrate in a worker thread behind a progress dialog, then open for the services."""
     upgrade = DatabaseUpgrade(shop_migrator(), database_path)
+    if meanwhile is not None:
+        # First thing in the progress dialog's event loop, with the worker already running
+        # (SQLite lets go of the GIL while it reads). Should the worker end first, it runs
+        # after; either way it must only prepare, never depend on the upgrade's outcome.
+        QTimer.singleShot(0, meanwhile)
     outcome = run_with_progress(None, "Preparing the shop's database…", upgrade.run)
     if not outcome.succeeded:
         if outcome.refused:

@@ -8,33 +8,45 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QWidget
 
 from app import __version__
 from app.services.auto_backup import AutoBackups, StartBackup
 from app.services.customer_changes import CustomerChanges
-from app.services.customer_csv import CustomerCsv
 from app.services.customer_directory import CustomerDirectory
 from app.services.errors import ServiceError
 from app.services.maintenance import MaintenanceService
-from app.services.product_csv import ProductCsv
 from app.services.shop_settings import ShopSettings
 from app.services.summary import SummaryService
 from app.ui import prompts
 from app.ui.app_events import AppEvents
 from app.ui.background import BackgroundJob, ReportProgress, run_with_progress
-from app.ui.customers.customers_tab import CustomersTab
-from app.ui.debts.debt_services import DebtServices
-from app.ui.debts.debts_tab import DebtsTab
-from app.ui.restore_dialog import RestoreDialog
-from app.ui.sales.products_dialog import ProductsDialog
-from app.ui.sales.sales_tab import SalesServices, SalesTab
-from app.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    # Imported where first used: a tab's, a dialog's modules load when it is first shown,
+    # so the start pays only for the till (see `_tab`).
+    from app.services.customer_csv import CustomerCsv
+    from app.ui.customers.customers_tab import CustomersTab
+    from app.ui.debts.debt_services import DebtServices
+    from app.ui.debts.debts_tab import DebtsTab
+    from app.ui.sales.sales_tab import SalesServices, SalesTab
+
+
+def _sales_services() -> SalesServices:
+    from app.ui.sales.sales_tab import SalesServices
+
+    return SalesServices()
+
+
+def _debt_services() -> DebtServices:
+    from app.ui.debts.debt_services import DebtServices
+
+    return DebtServices()
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,14 +60,18 @@ class Services:
     customers: CustomerDirectory = field(default_factory=CustomerDirectory)
     customer_changes: CustomerChanges = field(default_factory=CustomerChanges)
     customer_csv: CustomerCsv | None = None  # None: one over the two services above
-    sales: SalesServices = field(default_factory=SalesServices)
-    debts: DebtServices = field(default_factory=DebtServices)
+    sales: SalesServices = field(default_factory=_sales_services)
+    debts: DebtServices = field(default_factory=_debt_services)
     settings: ShopSettings = field(default_factory=ShopSettings)
     # None: no automatic backups on start and quit (tests of other parts of the window).
     auto_backups: AutoBackups | None = None
 
     def csv(self) -> CustomerCsv:
-        return self.customer_csv or CustomerCsv(self.customer_changes, self.customers)
+        if self.customer_csv is not None:
+            return self.customer_csv
+        from app.services.customer_csv import CustomerCsv
+
+        return CustomerCsv(self.customer_changes, self.customers)
 
 
 log = logging.getLogger(__name__)
@@ -67,6 +83,11 @@ def _when(moment: datetime) -> str:
 
 def _counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
+# The tabs in their order; each is built the first time it is shown (or asked for).
+SALES_TAB, CUSTOMERS_TAB, DEBTS_TAB = range(3)
+TAB_TITLES = ("&Sales", "&Customers", "&Debts")
 
 
 class MainWindow(QMainWindow):
@@ -94,7 +115,9 @@ class MainWindow(QMainWindow):
         self.resize(1200, 680)
 
         self.tabs = QTabWidget()
-        self._add_tabs(services)
+        # The tabs built so far, by index; the others are empty pages until first shown.
+        self._built: dict[int, QWidget] = {}
+        self._add_tabs()
         self.setCentralWidget(self.tabs)
 
         self.backup_action = QAction("&Backup now…", self)
@@ -144,34 +167,83 @@ class MainWindow(QMainWindow):
         self._last_backup: datetime | None = None
         self._last_backup_known = False
 
-    def _add_tabs(self, services: Services) -> None:
-        events = self._events
+    def _add_tabs(self) -> None:
+        for tab_title in TAB_TITLES:
+            self.tabs.addTab(QWidget(), tab_title)
+        self._tab(self.tabs.currentIndex())
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+
+    @property
+    def sales_tab(self) -> SalesTab:
+        return cast("SalesTab", self._tab(SALES_TAB))
+
+    @property
+    def customers_tab(self) -> CustomersTab:
+        return cast("CustomersTab", self._tab(CUSTOMERS_TAB))
+
+    @property
+    def debts_tab(self) -> DebtsTab:
+        return cast("DebtsTab", self._tab(DEBTS_TAB))
+
+    def _tab(self, index: int) -> QWidget:
+        """The tab at `index`, built now if it never was: building all three before the
+        window shows cost most of the start (the Debts tab's totals scan every open debt)."""
+        built = self._built.get(index)
+        if built is None:
+            built = self._build_tab(index)
+            self._built[index] = built
+            self._put_page(index, built)
+        return built
+
+    def _build_tab(self, index: int) -> QWidget:
+        services, events = self._services, self._events
         customers = (services.customers, services.customer_changes)
-        self.sales_tab = SalesTab(services.sales, customers, events, self.open_products)
-        self.customers_tab = CustomersTab(
-            services.summary,
-            services.customers,
-            services.customer_changes,
-            services.csv(),
-            events,
-            debts=services.debts,
-        )
-        self.debts_tab = DebtsTab(services.debts, customers, events)
-        self.tabs.addTab(self.sales_tab, "&Sales")
-        self.tabs.addTab(self.customers_tab, "&Customers")
-        self.tabs.addTab(self.debts_tab, "&Debts")
+        if index == SALES_TAB:
+            from app.ui.sales.sales_tab import SalesTab
+
+            return SalesTab(services.sales, customers, events, self.open_products)
+        if index == CUSTOMERS_TAB:
+            from app.ui.customers.customers_tab import CustomersTab
+
+            return CustomersTab(
+                services.summary,
+                services.customers,
+                services.customer_changes,
+                services.csv(),
+                events,
+                debts=services.debts,
+            )
+        from app.ui.debts.debts_tab import DebtsTab
+
+        return DebtsTab(services.debts, customers, events)
+
+    def _put_page(self, index: int, page: QWidget) -> None:
+        """Put `page` in the tab at `index` in place of the one there, which goes; the tab
+        shown stays the one shown, and no one hears of a change of tab."""
+        shown = self.tabs.currentIndex()
+        replaced = self.tabs.widget(index)
+        self.tabs.blockSignals(True)
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, TAB_TITLES[index])
+            self.tabs.setCurrentIndex(shown)
+        finally:
+            self.tabs.blockSignals(False)
+        if replaced is not None:
+            replaced.deleteLater()
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if index >= 0:
+            self._tab(index)
 
     def use_services(self, services: Services) -> None:
-        """Rebuild the tabs over new services (a new money format), on the same tab."""
-        current = self.tabs.currentIndex()
-        old = [self.tabs.widget(index) for index in range(self.tabs.count())]
-        self.tabs.clear()
-        for tab in old:
-            if tab is not None:
-                tab.deleteLater()
+        """Rebuild the tabs over new services (a new money format), on the same tab: the one
+        shown now, the others when next shown."""
+        for index in sorted(self._built):
+            self._put_page(index, QWidget())
+        self._built.clear()
         self._services = services
-        self._add_tabs(services)
-        self.tabs.setCurrentIndex(current)
+        self._tab(self.tabs.currentIndex())
 
     def open_settings(self) -> None:
         settings = self._services.settings
@@ -181,6 +253,8 @@ class MainWindow(QMainWindow):
             if self.sales_tab.till.basket_is_empty()
             else "Complete or clear the sale at the till to change how amounts are written."
         )
+        from app.ui.settings_dialog import SettingsDialog
+
         saved = SettingsDialog.ask(
             settings,
             default_backup_folder=self._services.maintenance.default_backup_folder,
@@ -332,6 +406,9 @@ class MainWindow(QMainWindow):
             )
 
     def open_products(self) -> None:
+        from app.services.product_csv import ProductCsv
+        from app.ui.sales.products_dialog import ProductsDialog
+
         catalog = self._services.sales.catalog
         dialog = ProductsDialog(catalog, ProductCsv(catalog), self._events, self)
         dialog.exec()
@@ -362,6 +439,8 @@ class MainWindow(QMainWindow):
         maintenance = self._services.maintenance
         self._wait_for_start_backup()
         listed = run_with_progress(self, "Reading the backups…", maintenance.list_backups)
+        from app.ui.restore_dialog import RestoreDialog
+
         backup = RestoreDialog.ask(
             self, listed, maintenance.backup_folders, maintenance.schema_version()
         )
