@@ -27,6 +27,7 @@ from app.db.backup import (
 from app.db.checks import all_violations
 from app.db.database import DatabaseSetupError, open_database, read_pragmas
 from app.db.migrator import (
+    DamagedFile,
     MigrationFailed,
     MigrationRefused,
     MigrationReport,
@@ -291,11 +292,15 @@ def _check(migrator: Migrator, database: Path) -> int:
     if not database.exists():
         _err(f"Refused: there is no database at {database}.")
         return EXIT_REFUSED
-    state = migrator.inspect(database)
-    _out(f"Database: {database} (version {state.version})")
+    try:
+        version = migrator.inspect(database).version
+    except DamagedFile as damage:
+        # Damaged rows, not a damaged structure: listing them is what check is for.
+        version = damage.version
+    _out(f"Database: {database} (version {version})")
     with open_read_only(database) as conn:
-        violations = all_violations(conn, state.version)
-    if state.version < migrator.latest_version:
+        violations = all_violations(conn, version)
+    if version < migrator.latest_version:
         _out(f"Note: migrations up to version {migrator.latest_version} are pending.")
     if not violations:
         _out("No problems found.")

@@ -24,12 +24,16 @@ from app.db.backup import (
     upgrade_backup_name,
     write_backup,
 )
-from app.db.checks import guard_violations, quick_check
+from app.db.checks import guard_violations, quick_check, summarise_problems
 from app.db.database import APPLICATION_ID, configure_connection
 from app.db.fingerprint import schema_fingerprint
 from app.db.migration_files import MigrationFile, MigrationFileError, load_migrations
 from app.db.sql_functions import register_migration_functions
-from app.db.sqlite_files import is_damaged_file_error, open_read_only
+from app.db.sqlite_files import (
+    is_damaged_file_error,
+    is_undecodable_text_error,
+    open_read_only,
+)
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +61,15 @@ class MigrationError(Exception):
 
 class MigrationRefused(MigrationError):
     """The file was not touched: it is newer, foreign, damaged, or the bundle is broken."""
+
+
+class DamagedFile(MigrationRefused):
+    """A Dukan database at `version` whose rows are damaged (text that cannot be read), not
+    its structure: `check` can still list what is wrong."""
+
+    def __init__(self, message: str, *, version: int) -> None:
+        super().__init__(message)
+        self.version = version
 
 
 class MigrationFailed(MigrationError):
@@ -219,7 +232,7 @@ class Migrator:
             with open_read_only(path) as conn:
                 return self._inspect_open(path, conn, size, migrations)
         except sqlite3.Error as error:
-            if is_damaged_file_error(error):
+            if is_damaged_file_error(error) or is_undecodable_text_error(error):
                 raise _refuse(
                     f"{path} is not a Dukan database, or it is damaged ({error}). Nothing was "
                     "changed. Open the right file, or restore a backup."
@@ -254,9 +267,19 @@ class Migrator:
                 f"Dukan knows versions up to {len(migrations)}. Install the newer Dukan, or "
                 "restore a backup made by this one. Nothing was changed."
             )
-        history = conn.execute(
-            f"SELECT version, name, checksum FROM {HISTORY_TABLE} ORDER BY version"
-        ).fetchall()
+        try:
+            history = conn.execute(
+                f"SELECT version, name, checksum FROM {HISTORY_TABLE} ORDER BY version"
+            ).fetchall()
+        except sqlite3.OperationalError as error:
+            if not is_undecodable_text_error(error):
+                raise
+            log.warning("refused: %s has unreadable text: %s", path, error)
+            raise DamagedFile(
+                f"{path} is damaged: some of its text cannot be read ({error}). Nothing was "
+                "changed; restore a backup (`python -m app check` lists what is damaged).",
+                version=user_version,
+            ) from error
         versions = [row[0] for row in history]
         if versions != list(range(1, len(versions) + 1)) or len(versions) != user_version:
             raise _refuse(
@@ -275,8 +298,8 @@ class Migrator:
         problems = quick_check(conn)
         if problems:
             raise _refuse(
-                f"{path} failed its integrity check ({problems[0]}). Nothing was changed; "
-                "restore a backup."
+                f"{path} is damaged: it failed its integrity check "
+                f"({summarise_problems(problems)}). Nothing was changed; restore a backup."
             )
         missing = tuple(violation.detail for violation in guard_violations(conn, user_version))
         return DatabaseState(path, user_version, False, size, missing)
@@ -429,8 +452,8 @@ class Migrator:
             ) from error
         if damage != ["ok"]:
             raise _refuse(
-                f"{state.path} failed its integrity check ({damage[0]}). Nothing was changed; "
-                "restore a backup."
+                f"{state.path} is damaged: it failed its integrity check "
+                f"({summarise_problems(damage)}). Nothing was changed; restore a backup."
             )
         if broken[0]:
             raise _refuse(
@@ -530,7 +553,9 @@ class Migrator:
                 heartbeat.say("Checking the upgraded database")
                 problems = quick_check(conn)
                 if problems:
-                    raise MigrationError(f"the upgraded file failed its check: {problems[0]}")
+                    raise MigrationError(
+                        f"the upgraded file failed its check: {summarise_problems(problems)}"
+                    )
             statement = "recording the migration"
             duration_ms = int((time.monotonic() - started) * 1000)
             conn.execute(

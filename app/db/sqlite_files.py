@@ -13,6 +13,14 @@ SQLITE_CORRUPT = 11
 SQLITE_NOTADB = 26
 
 
+def is_undecodable_text_error(error: sqlite3.Error) -> bool:
+    """Python's own error for a row whose text is not UTF-8: bytes flipped inside a value,
+    damage that SQLite's checks of pages and records do not see."""
+    return isinstance(error, sqlite3.OperationalError) and str(error).startswith(
+        "Could not decode to UTF-8"
+    )
+
+
 def read_only_uri(path: Path, *, immutable: bool = False) -> str:
     return f"{path.resolve().as_uri()}?{'immutable=1' if immutable else 'mode=ro'}"
 
