@@ -268,9 +268,14 @@ def _checked_total(lines: Sequence[BasketLine]) -> int:
 
 
 def _existing_customer(customer_id: int) -> None:
-    found = Customer.select(Customer.id).where(Customer.id == customer_id).exists()
-    if not found:
+    """A customer a cash sale may name: one that exists and was not merged into another
+    (a merged customer's sales would sit apart from the survivor's books)."""
+    found = Customer.get_or_none(Customer.id == customer_id)
+    if found is None:
         raise ServiceError(f"There is no customer number {customer_id}.")
+    if found.merged_into_id is not None:
+        survivor = Customer.get_by_id(found.merged_into_id)
+        raise ServiceError(f"{found.name} was merged into {survivor.name}; choose {survivor.name}.")
 
 
 def _check_products(lines: Sequence[BasketLine]) -> None:

@@ -265,6 +265,8 @@ class Ledger:
             raise Refused("the cash is short of the total")
         if customer_id is not None and customer_id not in self.customers:
             raise Refused("no such customer")
+        if customer_id is not None and self.customers[customer_id].merged_into is not None:
+            raise Refused("a merged customer's sales go to their survivor")
         if not owed:
             return SalePlan(customer_id, total, paid, cash - paid, 0, None)
         if customer_id is None:

@@ -339,3 +339,15 @@ def test_an_old_key_with_another_basket_is_refused_not_replayed(
     with pytest.raises(ServiceError, match=f"already recorded as sale {first.sale_id}"):
         sell([line(tea, "Tea", 3, 25_000)], key="kept")
     assert Sale.select().count() == 1 and stock_of(tea) == 9
+
+
+def test_a_cash_sale_naming_a_merged_customer_is_refused_and_names_the_survivor(
+    database: DukanDatabase, tea: int
+) -> None:
+    # Stored under the merged customer, the sale would sit apart from the survivor's books.
+    survivor, merged = customer("Karim Haddad"), customer("K. Haddad")
+    CustomerChanges(now=lambda: NOW).merge(survivor, merged, reason="same person")
+    with pytest.raises(ServiceError, match="merged into Karim Haddad; choose Karim Haddad"):
+        sell([line(tea, "Thé vert 250g", 1, 25_000)], key="m1", customer_id=merged)
+    assert Sale.select().count() == 0
+    assert sell([line(tea, "Thé vert 250g", 1, 25_000)], key="m2", customer_id=survivor).sale_id
