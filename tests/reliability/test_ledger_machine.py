@@ -57,7 +57,6 @@ from app.services.sales_history import SalesHistory
 from tests.reliability.ledger_model import Ledger, Refused
 from tests.services.till import product
 
-FULL_RUN = os.environ.get("DUKAN_RELIABILITY_FULL") == "1"
 P = TypeVar("P")
 R = TypeVar("R")
 # What the runs did, logged at the end (pytest -o log_cli=true --log-cli-level=INFO shows it).
@@ -708,11 +707,9 @@ def machine_settings(*, examples: int, steps: int, **more: Any) -> settings:
     )
 
 
-DEFAULT_SETTINGS = (
-    machine_settings(examples=300, steps=60)
-    if FULL_RUN
-    else machine_settings(examples=30, steps=40)
-)
+# The default suite's run, and the full reliability run's (`.ci/run`, DUKAN_RELIABILITY_FULL=1).
+DEFAULT_SETTINGS = machine_settings(examples=30, steps=40)
+FULL_SETTINGS = machine_settings(examples=300, steps=60)
 
 
 @pytest.fixture
@@ -744,8 +741,17 @@ def _release_the_file() -> Iterator[None]:
 
 
 def test_the_services_keep_the_books_the_model_keeps(latest_template: Path, workroot: Path) -> None:
+    keep_the_books(latest_template, workroot, DEFAULT_SETTINGS)
+
+
+@pytest.mark.reliability_full
+def test_the_services_keep_the_books_over_a_long_run(latest_template: Path, workroot: Path) -> None:
+    keep_the_books(latest_template, workroot, FULL_SETTINGS)
+
+
+def keep_the_books(template: Path, workroot: Path, run: settings) -> None:
     TALLY.clear()
-    run_state_machine_as_test(machine_on(latest_template, workroot), settings=DEFAULT_SETTINGS)
+    run_state_machine_as_test(machine_on(template, workroot), settings=run)
     log.info("ledger machine: %s", ", ".join(f"{k} {v}" for k, v in sorted(TALLY.items())))
     # A run that never got past refusals would prove nothing about the books.
     done = {what.partition(":")[0] for what in TALLY if what.endswith(": done")}
