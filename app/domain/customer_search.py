@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 from app.domain.names import name_key
 
 # Inside a word: `O'Brien` is also found as `brien`, `Jean-Luc` as `luc`.
@@ -31,6 +29,10 @@ def phone_keys(stored_phone: str) -> list[str]:
     digits = _NOT_DIGIT.sub("", stored_phone)
     keys = [digits]
     if stored_phone.startswith("+"):
+        # Imported here, not at the top: phonenumbers takes a good part of the window's start,
+        # which stores no phone (migrations import this module for their SQL functions).
+        import phonenumbers  # noqa: PLC0415
+
         try:
             number = phonenumbers.parse(stored_phone, None)
         except phonenumbers.NumberParseException:

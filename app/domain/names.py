@@ -6,8 +6,6 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from rapidfuzz import fuzz, process
-
 
 def tidy_name(typed: str | None) -> str | None:
     """Trimmed, with runs of whitespace made one space; None when nothing but spaces."""
@@ -29,19 +27,22 @@ def name_key(typed: str | None) -> str | None:
     return " ".join(unicodedata.normalize("NFKC", tidy).casefold().split())
 
 
-def _likeness(first: str, second: str, **options: Any) -> float:
-    """Word order aside (`Ali Mohamed`, `Mohamed Ali`) or spacing aside (`Benali`, `Ben Ali`)."""
-    return max(
-        fuzz.token_sort_ratio(first, second, **options),
-        fuzz.ratio(first.replace(" ", ""), second.replace(" ", ""), **options),
-    )
-
-
 def most_alike(
     wanted_key: str, keys_by_id: Mapping[int, str], *, cutoff: float, limit: int
 ) -> list[tuple[int, float]]:
     """Ids whose name key looks like `wanted_key`, best first, with a 0-100 score."""
+    # Imported on the first fuzzy match, not with the module: rapidfuzz's extensions take a
+    # good part of the window's start, which compares no names.
+    from rapidfuzz import fuzz, process  # noqa: PLC0415
+
+    def likeness(first: str, second: str, **options: Any) -> float:
+        """Word order aside (`Ali Mohamed`, `Mohamed Ali`), or spacing (`Benali`, `Ben Ali`)."""
+        return max(
+            fuzz.token_sort_ratio(first, second, **options),
+            fuzz.ratio(first.replace(" ", ""), second.replace(" ", ""), **options),
+        )
+
     best = process.extract(
-        wanted_key, keys_by_id, scorer=_likeness, score_cutoff=cutoff, limit=limit
+        wanted_key, keys_by_id, scorer=likeness, score_cutoff=cutoff, limit=limit
     )
     return [(key_id, score) for _key, score, key_id in best]

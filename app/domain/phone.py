@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Set as AbstractSet
 
-import phonenumbers
+# phonenumbers is imported where a number or a region is read, not here: loading its rules
+# takes a good part of the window's start, which reads no number (only a region, when the
+# shop's settings or the locale name one).
 
 # What cashiers put between digits: spaces of any kind, dashes, dots, slashes and brackets.
 _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015.,/()\[\]]+")
@@ -36,6 +39,8 @@ def normalize_phone(typed: str | None, region: str | None = None) -> str | None:
     known_region = region.upper() if region else None
     if not compact.startswith("+") and known_region is None:
         return compact
+    import phonenumbers  # noqa: PLC0415 - see the top of this module
+
     try:
         number = phonenumbers.parse(compact, known_region)
     except phonenumbers.NumberParseException:
@@ -55,13 +60,22 @@ def region_from_locale(locale_name: str | None) -> str | None:
     if match is None:
         return None
     region = match[1].upper()
-    return region if region in phonenumbers.SUPPORTED_REGIONS else None
+    return region if region in supported_regions() else None
+
+
+def supported_regions() -> AbstractSet[str]:
+    """The regions (ISO 3166 alpha-2) whose phone numbers can be read."""
+    import phonenumbers  # noqa: PLC0415 - see the top of this module
+
+    return phonenumbers.SUPPORTED_REGIONS
 
 
 def readable_phone(stored: str | None) -> str:
     """A stored phone as people read it: `+213555123456` → `+213 555 12 34 56`."""
     if not stored or not stored.startswith("+"):
         return stored or ""
+    import phonenumbers  # noqa: PLC0415 - see the top of this module
+
     try:
         number = phonenumbers.parse(stored, None)
     except phonenumbers.NumberParseException:

@@ -7,8 +7,6 @@ import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import PurePath
 
-import phonenumbers
-
 from app.domain.customer_form import (
     DEFAULT_PAYMENT_TERMS,
     MAX_TAX_NUMBER,
@@ -19,6 +17,7 @@ from app.domain.customer_form import (
 )
 from app.domain.money import CurrencyFormat, Money
 from app.domain.names import tidy_name
+from app.domain.phone import supported_regions
 
 MAX_SHOP_NAME = 100
 MAX_SHOP_PHONE = 40
@@ -104,7 +103,7 @@ DEFAULT_SETTINGS = ShopSettingsValues(
 
 def known_regions() -> list[str]:
     """The regions whose phone numbers can be read, as ISO codes in alphabetical order."""
-    return sorted(phonenumbers.SUPPORTED_REGIONS)
+    return sorted(supported_regions())
 
 
 def validate_settings(draft: SettingsDraft) -> ShopSettingsValues:
@@ -234,7 +233,7 @@ class _SettingsChecker(FieldChecker):
         code = typed.strip().upper()
         if not code:
             return None
-        if code not in phonenumbers.SUPPORTED_REGIONS:
+        if code not in supported_regions():
             self.errors["phone_region"] = "Choose a country from the list, or none."
             return None
         return code
@@ -301,7 +300,7 @@ def prefilled_draft(
         symbol_after=symbol_after,
         decimals=str(min(currency_decimals(currency_code), MAX_DECIMALS)),
         number_style=style,
-        phone_region=code if code in phonenumbers.SUPPORTED_REGIONS else "",
+        phone_region=code if code in supported_regions() else "",
     )
     try:
         # A placeholder name, so that only the locale's own choices are checked.
