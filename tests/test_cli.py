@@ -5,13 +5,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import pwd
 import shutil
 import sqlite3
 import subprocess
 import sys
-import sysconfig
-import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +21,7 @@ from app.paths import DATA_DIR_VARIABLE, lock_path_for, migrations_dir
 from tests.db.bundles import bundle_failing_at_010
 from tests.db.populate import row_order
 from tests.lock_holder import lock_held_by_another_process
+from tests.other_user import nobody, world_readable_base
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT_SECONDS = 60
@@ -78,6 +76,7 @@ def printed_path(output: str, prefix: str) -> Path:
 
 
 def all_rows(path: Path) -> dict[str, list[tuple[object, ...]]]:
+    """Every row of every table, read without writing, to prove a failed action wrote nothing."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         tables = [
@@ -362,81 +361,23 @@ class LockedShop:
     run: Callable[..., subprocess.CompletedProcess[str]]
 
 
-def _nobody_python(nobody: pwd.struct_passwd) -> tuple[str, dict[str, str]]:
-    """An interpreter user `nobody` can start and import the app with, or skip the test."""
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    candidates: list[tuple[str, dict[str, str]]] = [(sys.executable, {})]
-    system = shutil.which(version, path="/usr/local/bin:/usr/bin:/bin")
-    if system is not None:
-        # The venv's interpreter may live under /root; the same Python version from the system
-        # can run the (pure-Python) app and its dependencies from the venv's site-packages.
-        site_packages = sysconfig.get_paths()["purelib"]
-        candidates.append(
-            (system, {"PYTHONPATH": os.pathsep.join([str(REPO_ROOT), site_packages])})
-        )
-    reasons = []
-    for executable, extra_env in candidates:
-        try:
-            probe = subprocess.run(
-                [executable, "-c", "import app.cli"],
-                cwd=REPO_ROOT,
-                env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **extra_env},
-                user=nobody.pw_uid,
-                group=nobody.pw_gid,
-                extra_groups=[],
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-            )
-        except OSError as error:
-            reasons.append(f"{executable}: {error}")
-            continue
-        if probe.returncode == 0:
-            return executable, extra_env
-        reasons.append(f"{executable}: {probe.stderr.strip().splitlines()[-1:]}")
-    pytest.skip(f"user nobody cannot start Python with the app ({'; '.join(reasons)})")
-
-
 @pytest.fixture
 def locked_shop(v4_template: Path) -> Iterator[LockedShop]:
     """As root chmod is ignored, so the CLI then runs as `nobody` under a world-readable base."""
-    base = Path(tempfile.mkdtemp(dir="/tmp", prefix="dukan-cli-locked-"))
-    base.chmod(0o755)
-    folder, data = base / "shop", base / "data"
-    folder.mkdir()
-    data.mkdir()
-    old_database = folder / "old.db"
-    shutil.copyfile(v4_template, old_database)
-    old_database.chmod(0o644)
-    folder.chmod(0o555)
-    data.chmod(0o555)
-    try:
+    with world_readable_base("dukan-cli-locked-") as base:
+        folder, data = base / "shop", base / "data"
+        folder.mkdir()
+        data.mkdir()
+        old_database = folder / "old.db"
+        shutil.copyfile(v4_template, old_database)
+        old_database.chmod(0o644)
+        folder.chmod(0o555)
+        data.chmod(0o555)
         if os.geteuid() == 0:
-            try:
-                nobody = pwd.getpwnam("nobody")
-            except KeyError:
-                pytest.skip("running as root and there is no user nobody to drop to")
-            executable, extra_env = _nobody_python(nobody)
+            user = nobody()
 
             def run(*args: str | Path) -> subprocess.CompletedProcess[str]:
-                return subprocess.run(
-                    [executable, "-m", "app", *map(str, args)],
-                    cwd=REPO_ROOT,
-                    env={
-                        "PATH": "/usr/bin:/bin",
-                        "PYTHONDONTWRITEBYTECODE": "1",
-                        DATA_DIR_VARIABLE: str(data),
-                        **extra_env,
-                    },
-                    user=nobody.pw_uid,
-                    group=nobody.pw_gid,
-                    extra_groups=[],
-                    capture_output=True,
-                    text=True,
-                    timeout=TIMEOUT_SECONDS,
-                    check=False,
-                )
+                return user.run(data, *args)
 
         else:
             if os.access(folder, os.W_OK):
@@ -446,10 +387,6 @@ def locked_shop(v4_template: Path) -> Iterator[LockedShop]:
                 return run_cli(data, *args)
 
         yield LockedShop(folder, old_database, data, run)
-    finally:
-        folder.chmod(0o755)
-        data.chmod(0o755)
-        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_migrate_a_new_file_in_a_read_only_folder_fails_cleanly(locked_shop: LockedShop) -> None:

@@ -1,62 +1,29 @@
-"""Fault injection for the reliability tests: full disks, the window over a file, other users."""
+"""Fault injection for the reliability tests: full disks and the window over a file."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
 import errno
-import hashlib
 import os
-import pwd
-import shutil
-import sqlite3
 import subprocess
-import sys
-import sysconfig
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from app.db.database import DukanDatabase
 from app.main import build_services
-from app.paths import DATA_DIR_VARIABLE
 from app.services.maintenance import MaintenanceService
 from app.shop_migrator import shop_migrator
 from app.ui.app_events import AppEvents
 from app.ui.main_window import MainWindow
-from tests.db.populate import row_order
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT_SECONDS = 60
 # SQLite's own ceiling for `max_page_count`: "no limit" for a test that freed the disk.
 NO_PAGE_LIMIT = 4_294_967_294
-
-
-def sha256_of(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def every_row(path: Path) -> dict[str, list[tuple[object, ...]]]:
-    """Every row of every table, read without writing, to prove a failed action wrote nothing."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        tables = [
-            str(row[0])
-            for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-            )
-        ]
-        return {
-            table: conn.execute(
-                f'SELECT * FROM "{table}" ORDER BY {row_order(conn, table)}'
-            ).fetchall()
-            for table in tables
-        }
-    finally:
-        conn.close()
 
 
 def open_window(
@@ -164,95 +131,3 @@ class FilledFilesystem:
     def free(self) -> None:
         self._ballast.unlink()
         self._ballast.with_name("probe").unlink(missing_ok=True)
-
-
-# ----- another user (root ignores chmod) -----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class OtherUser:
-    """Runs `python -m app` as an unprivileged user, for whom read-only really is read-only."""
-
-    uid: int
-    gid: int
-    executable: str
-    extra_env: dict[str, str]
-
-    def run(
-        self, data_dir: Path, *args: str | Path, env: dict[str, str] | None = None
-    ) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [self.executable, "-m", "app", *map(str, args)],
-            cwd=REPO_ROOT,
-            env={
-                "PATH": "/usr/bin:/bin",
-                "PYTHONDONTWRITEBYTECODE": "1",
-                "HOME": str(data_dir),
-                DATA_DIR_VARIABLE: str(data_dir),
-                **self.extra_env,
-                **(env or {}),
-            },
-            user=self.uid,
-            group=self.gid,
-            extra_groups=[],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
-
-
-def nobody() -> OtherUser:
-    """User `nobody` with an interpreter that can import the app and Qt, or a skip."""
-    if os.geteuid() != 0:
-        pytest.skip("needs root to run the program as another user")
-    try:
-        account = pwd.getpwnam("nobody")
-    except KeyError:
-        pytest.skip("there is no user nobody to run the program as")
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    candidates: list[tuple[str, dict[str, str]]] = [(sys.executable, {})]
-    system = shutil.which(version, path="/usr/local/bin:/usr/bin:/bin")
-    if system is not None:
-        # The venv may live under /root, out of nobody's reach; the same Python version from
-        # the system runs the app with the venv's (pure-Python and wheel) site-packages.
-        site_packages = sysconfig.get_paths()["purelib"]
-        candidates.append(
-            (system, {"PYTHONPATH": os.pathsep.join([str(REPO_ROOT), site_packages])})
-        )
-    reasons = []
-    for executable, extra_env in candidates:
-        try:
-            probe = subprocess.run(
-                [executable, "-c", "import app.cli, PySide6.QtWidgets"],
-                cwd=REPO_ROOT,
-                env={"PATH": "/usr/bin:/bin", "PYTHONDONTWRITEBYTECODE": "1", **extra_env},
-                user=account.pw_uid,
-                group=account.pw_gid,
-                extra_groups=[],
-                capture_output=True,
-                text=True,
-                timeout=TIMEOUT_SECONDS,
-                check=False,
-            )
-        except OSError as error:
-            reasons.append(f"{executable}: {error}")
-            continue
-        if probe.returncode == 0:
-            return OtherUser(account.pw_uid, account.pw_gid, executable, extra_env)
-        reasons.append(f"{executable}: {probe.stderr.strip().splitlines()[-1:]}")
-    pytest.skip(f"user nobody cannot start Python with the app ({'; '.join(reasons)})")
-
-
-@contextlib.contextmanager
-def world_readable_base() -> Iterator[Path]:
-    """A folder under /tmp that another user can reach (pytest's tmp_path is root's 0700)."""
-    base = Path(tempfile.mkdtemp(dir="/tmp", prefix="dukan-faults-"))
-    base.chmod(0o755)
-    try:
-        yield base
-    finally:
-        for folder in [base, *base.rglob("*")]:
-            if folder.is_dir():
-                folder.chmod(0o755)
-        shutil.rmtree(base, ignore_errors=True)

@@ -32,12 +32,11 @@ from app.ui.main_window import MainWindow
 from tests.reliability.faults_support import (
     FilledFilesystem,
     PageLimit,
-    every_row,
     open_window,
     tiny_filesystem,
 )
 from tests.services.till import violations
-from tests.test_cli import assert_no_traceback, output_of, run_cli
+from tests.test_cli import all_rows, assert_no_traceback, output_of, run_cli
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
@@ -131,7 +130,7 @@ def test_a_sale_on_a_full_disk_keeps_the_basket_and_completes_once_freed(
     till = shop.window.sales_tab.till
     for number in range(BIG_LINES):
         till.model.add_free(f"{number:02d} " + "x" * (MAX_DESCRIPTION - 3), 150)
-    before = every_row(shop.path)
+    before = all_rows(shop.path)
     shop.disk.fill()
 
     assert till.complete() is None
@@ -139,7 +138,7 @@ def test_a_sale_on_a_full_disk_keeps_the_basket_and_completes_once_freed(
     assert DISK_FULL in till.payment_message.text()
     assert "Nothing was saved" in till.payment_message.text()
     assert len(till.model.basket.lines) == BIG_LINES
-    assert every_row(shop.path) == before
+    assert all_rows(shop.path) == before
     _assert_no_crash_dialog(recorded_prompts)
 
     shop.disk.free()
@@ -166,7 +165,7 @@ def test_a_payment_on_a_full_disk_stays_in_its_dialog_and_is_taken_once_freed(
 
     monkeypatch.setattr(PaymentDialog, "exec", pay)
     monkeypatch.setattr(payment_dialog, "show_payment_receipt", lambda *args: None)
-    before = every_row(shop.path)
+    before = all_rows(shop.path)
     shop.disk.fill()
 
     assert shop.window.debts_tab.take_payment(shop.customer_id) is None
@@ -174,7 +173,7 @@ def test_a_payment_on_a_full_disk_stays_in_its_dialog_and_is_taken_once_freed(
     message, amount_kept = seen[-1]
     assert DISK_FULL in message
     assert amount_kept == "100.45"
-    assert every_row(shop.path) == before
+    assert all_rows(shop.path) == before
     _assert_no_crash_dialog(recorded_prompts)
 
     shop.disk.free()
@@ -208,7 +207,7 @@ def test_a_new_customer_on_a_full_disk_keeps_the_form_and_saves_once_freed(
         return dialog.result()
 
     monkeypatch.setattr(CustomerDialog, "exec", save)
-    before = every_row(shop.path)
+    before = all_rows(shop.path)
     shop.disk.fill()
 
     shop.window.customers_tab._on_new_button_clicked()
@@ -216,7 +215,7 @@ def test_a_new_customer_on_a_full_disk_keeps_the_form_and_saves_once_freed(
     shown, message, name_kept = seen[-1]
     assert shown and DISK_FULL in message
     assert name_kept == "Nadia Ferhat"
-    assert every_row(shop.path) == before
+    assert all_rows(shop.path) == before
     _assert_no_crash_dialog(recorded_prompts)
 
     shop.disk.free()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,16 +12,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from app.main import StartedWindow, start_window
+from app.paths import DATA_DIR_VARIABLE
 from app.startup import CANNOT_OPEN, EXIT_STARTUP_FAILED
+from tests.other_user import nobody, world_readable_base
 from tests.reliability.faults_support import (
     REPO_ROOT,
     TIMEOUT_SECONDS,
-    nobody,
     open_window,
-    sha256_of,
-    world_readable_base,
 )
-from tests.test_cli import assert_no_traceback, output_of, run_cli
+from tests.test_cli import assert_no_traceback, output_of, run_cli, sha256_of
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
@@ -157,8 +155,8 @@ def _shop_in(folder: Path, database_path: Path) -> Path:
 def test_a_read_only_shop_is_refused_at_start_and_left_byte_identical(
     database_path: Path, read_only: str
 ) -> None:
-    user = nobody()
-    with world_readable_base() as base:
+    user = nobody(probe="import app.cli, PySide6.QtWidgets")
+    with world_readable_base("dukan-faults-") as base:
         data = base / "data"
         data.mkdir()
         os.chown(data, user.uid, user.gid)
@@ -167,26 +165,19 @@ def test_a_read_only_shop_is_refused_at_start_and_left_byte_identical(
         shop.parent.chmod(0o555 if read_only == "folder" else 0o777)
         before = sha256_of(shop)
 
-        window = subprocess.run(
-            [user.executable, "-c", HOOKED_WINDOW, "--db", str(shop)],
-            cwd=REPO_ROOT,
+        window = user.python(
+            "-c",
+            HOOKED_WINDOW,
+            "--db",
+            shop,
             env={
-                "PATH": "/usr/bin:/bin",
-                "PYTHONDONTWRITEBYTECODE": "1",
                 "HOME": str(data),
-                "DUKAN_DATA_DIR": str(data),
+                DATA_DIR_VARIABLE: str(data),
                 "QT_QPA_PLATFORM": "offscreen",
                 "DUKAN_QUIT_WHEN_SHOWN": "1",
                 "DUKAN_SMOKE_TIMEOUT": "60",
-                **user.extra_env,
             },
-            user=user.uid,
-            group=user.gid,
-            extra_groups=[],
-            capture_output=True,
-            text=True,
             timeout=TIMEOUT_SECONDS * 2,
-            check=False,
         )
 
         # (stderr carries the log, trace included; the operator sees the dialog's sentence.)

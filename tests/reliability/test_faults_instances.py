@@ -26,7 +26,8 @@ from app.db.sqlite_files import open_read_only
 from app.lock_file import lock_owner, take_lock
 from app.paths import DATA_DIR_VARIABLE, lock_path_for
 from app.startup import EXIT_STARTUP_FAILED
-from tests.reliability.faults_support import REPO_ROOT, TIMEOUT_SECONDS, every_row
+from tests.reliability.faults_support import REPO_ROOT, TIMEOUT_SECONDS
+from tests.test_cli import all_rows
 
 ROUNDS = 3
 EXIT_REFUSED = 3
@@ -261,7 +262,7 @@ def test_a_restore_racing_a_window_either_runs_alone_or_is_refused(
 ) -> None:
     for round_number in range(ROUNDS):
         database, backup = _shop_and_backup(tmp_path / f"shop-{round_number}", latest_template)
-        shop_rows, backup_rows = every_row(database), every_row(backup)
+        shop_rows, backup_rows = all_rows(database), all_rows(backup)
 
         finished = race(
             [window(database), command("restore", "--db", database, "--backup", backup)],
@@ -273,13 +274,13 @@ def test_a_restore_racing_a_window_either_runs_alone_or_is_refused(
         assert_migrated_once_and_clean(database, migrator.latest_version)
         replaced = database.parent / "replaced"
         if winner.racer.role == "window":
-            assert every_row(database) == shop_rows
+            assert all_rows(database) == shop_rows
             assert not replaced.exists()
         else:
-            assert every_row(database) == backup_rows
+            assert all_rows(database) == backup_rows
             # The shop's file as it was, set aside whole, with Bilal in it.
             (set_aside,) = replaced.iterdir()
-            assert every_row(set_aside) == shop_rows
+            assert all_rows(set_aside) == shop_rows
 
 
 # ----- the command's lock is the window's: each refuses the other -----------------------------

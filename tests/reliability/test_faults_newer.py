@@ -23,12 +23,17 @@ from app.ui.restore_dialog import RestoreDialog
 from tests.reliability.faults_support import (
     REPO_ROOT,
     TIMEOUT_SECONDS,
-    every_row,
     open_window,
-    sha256_of,
 )
 from tests.reliability.test_faults_files import HOOKED_WINDOW
-from tests.test_cli import assert_no_traceback, make_newer, output_of, run_cli
+from tests.test_cli import (
+    all_rows,
+    assert_no_traceback,
+    make_newer,
+    output_of,
+    run_cli,
+    sha256_of,
+)
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
@@ -99,7 +104,7 @@ def test_backup_copies_a_newer_file_and_says_only_a_newer_dukan_can_use_it(
     assert said_newer(result.stdout, migrator.latest_version), output_of(result)
     assert "only the newer Dukan can open or restore this backup" in result.stdout
     assert sha256_of(newer) == before
-    assert every_row(copy) == every_row(newer)
+    assert all_rows(copy) == all_rows(newer)
 
 
 def test_restore_of_a_newer_backup_is_refused_and_the_shop_stays_as_it_was(
@@ -228,14 +233,14 @@ def test_restore_from_a_newer_backup_chosen_with_browse_is_refused_in_the_window
     monkeypatch.setattr(RestoreDialog, "ask", staticmethod(browse))
     window = open_window(database_path, data_dir)
     qtbot.addWidget(window)
-    rows_before, backup_before = every_row(database_path), sha256_of(backup)
+    rows_before, backup_before = all_rows(database_path), sha256_of(backup)
 
     window.restore_action.trigger()
 
     assert browsed == [backup]
     assert recorded_prompts.titles() == ["This backup cannot be restored"]
     assert said_newer(recorded_prompts.texts(), migrator.latest_version)
-    assert every_row(database_path) == rows_before
+    assert all_rows(database_path) == rows_before
     assert sha256_of(backup) == backup_before
     assert not (database_path.parent / "replaced").exists()
     assert files_beside(backup) == ["from-the-new-till.db"]

@@ -12,9 +12,8 @@ from pytestqt.qtbot import QtBot
 from app.db.checks import summarise_problems, undecodable_text
 from app.main import StartedWindow, start_window
 from app.startup import CANNOT_OPEN, EXIT_STARTUP_FAILED
-from tests.reliability.faults_support import sha256_of
 from tests.reliability.test_faults_files import flip_cell_pointers
-from tests.test_cli import assert_no_traceback, output_of, run_cli
+from tests.test_cli import assert_no_traceback, output_of, run_cli, sha256_of
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
