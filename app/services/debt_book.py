@@ -7,21 +7,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
-from functools import lru_cache
 from typing import Any
 
 from peewee import JOIN, fn
 
 from app.db.database import database_proxy
+from app.db.debtor_rows import last_reminded, open_by_age_class
 from app.db.tables import (
     Customer,
     CustomerBalance,
     CustomerSearchKey,
     Debt,
+    LegacyPlaceholder,
     OpenDebt,
-    Reminder,
 )
-from app.domain.ageing import Ageing, age, days_overdue
+from app.domain.ageing import Ageing, age, age_class_edges, age_classified, days_overdue
 from app.domain.customer_search import query_prefixes
 from app.services.customer_directory import CustomerDirectory, key_starts_with
 from app.services.debtors import placeholder_id
@@ -176,20 +176,20 @@ class DebtBook:
         return DebtorPage(rows, _DebtorCursor(sort, filter, search, dated, value, last[0]))
 
     def _rows(self, keys: list[tuple[Any, ...]], today: date) -> tuple[DebtorRow, ...]:
-        """Rows with ageing from the page's open debts and the last reminder: two queries for
-        the whole page, whatever its length."""
+        """Rows with ageing from the page's open debts and the last reminder: two statements
+        for the whole page, whatever its length; SQLite sums the debts by age class."""
         if not keys:
             return ()
         ids = [key[0] for key in keys]
-        debts_sql, reminders_sql = _page_reads(len(ids))
-        owed: dict[int, list[tuple[date | None, int]]] = defaultdict(list)
-        for customer_id, due_text, outstanding in database_proxy.execute_sql(debts_sql, ids):
-            owed[customer_id].append((_day(due_text), outstanding))
-        reminded = dict(database_proxy.execute_sql(reminders_sql, ids).fetchall())
+        by_class: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for customer_id, age_class, outstanding in open_by_age_class(ids, age_class_edges(today)):
+            by_class[customer_id].append((age_class, outstanding))
+        reminded = last_reminded(ids)
         rows = []
         for customer_id, number, name, phone, outstanding, oldest_due in keys:
-            ageing = age(owed[customer_id], today) if customer_id in owed else _NO_AGEING
-            last_reminded = reminded.get(customer_id)
+            owed = by_class.get(customer_id)
+            ageing = _NO_AGEING if owed is None else age_classified(owed)
+            reminded_at = reminded.get(customer_id)
             rows.append(
                 DebtorRow(
                     customer_id=customer_id,
@@ -200,7 +200,7 @@ class DebtBook:
                     oldest_due=_day(oldest_due),
                     overdue_minor=ageing.overdue_minor,
                     ageing=ageing,
-                    last_reminded_at=None if last_reminded is None else _moment(last_reminded),
+                    last_reminded_at=None if reminded_at is None else _moment(reminded_at),
                 )
             )
         return tuple(rows)
@@ -367,10 +367,11 @@ def _debt_row(row: tuple[Any, ...], today: date) -> DebtListRow:
 def _matching(filter: DebtorFilter, search: str, today: date, *, paging: bool = False) -> Any:
     """The customer_balances rows a filter and search select: owing, never the placeholder."""
     owner = CustomerBalance.customer
-    matching = CustomerBalance.outstanding > 0
-    placeholder = placeholder_id()
-    if placeholder is not None:
-        matching &= owner != placeholder
+    # The placeholder left out inside the statement: asking for its id first cost a round
+    # trip and a query built each page (0.5 ms of a 5 ms page).
+    matching = (CustomerBalance.outstanding > 0) & owner.not_in(
+        LegacyPlaceholder.select(LegacyPlaceholder.customer)
+    )
     if filter is DebtorFilter.OVERDUE:
         matching &= CustomerBalance.oldest_due < today
     if search.strip():
@@ -462,36 +463,6 @@ def _debts_matching(customer_id: int | None, status: DebtStatus, today: date) ->
     elif status is DebtStatus.PAID:
         matching &= Debt.status == "paid"
     return matching
-
-
-@lru_cache(maxsize=8)
-def _page_reads(count: int) -> tuple[str, str]:
-    """The text of a page's two reads for `count` customers, their ids its only parameters:
-    the open debts (for ageing) and the latest reminder of each. Peewee builds it once per
-    page length; binding 2 × 100 ids through its query builder on every page took 1 ms, as
-    long as SQLite takes to run both."""
-    ids = list(range(count))
-    # CROSS JOIN keeps the page's customers outside, so each one's debts are read through a
-    # customer index. Asked for the view's rows `WHERE customer_id IN (…)`, SQLite (no
-    # sqlite_stat1) picks idx_debts_status instead and walks every open debt: 11 ms against
-    # 1 ms for a page of 100 on the 100,000-customer file.
-    debts = (
-        CustomerBalance.select(OpenDebt.customer_id, OpenDebt.due_date, OpenDebt.outstanding)
-        .join(OpenDebt, JOIN.CROSS)
-        .where(
-            CustomerBalance.customer.in_(ids) & (OpenDebt.customer_id == CustomerBalance.customer)
-        )
-    )
-    reminders = (
-        Reminder.select(Reminder.customer, fn.MAX(Reminder.reminded_at))
-        .where(Reminder.customer.in_(ids))
-        .group_by(Reminder.customer)
-    )
-    debts_sql, debts_params = debts.sql()
-    reminders_sql, reminders_params = reminders.sql()
-    if debts_params != ids or reminders_params != ids:
-        raise AssertionError("a page's reads must take the page's ids and nothing else")
-    return debts_sql, reminders_sql
 
 
 def _largest_first(query: Any, after: _DebtorCursor | None, wanted: int) -> list[tuple[Any, ...]]:

@@ -5,8 +5,18 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from app.domain.ageing import BUCKETS, Ageing, age, bucket_index, days_overdue
+from app.domain.ageing import (
+    BUCKETS,
+    Ageing,
+    age,
+    age_class_edges,
+    age_classified,
+    bucket_index,
+    days_overdue,
+)
 
 TODAY = date(2026, 11, 21)
 
@@ -53,3 +63,34 @@ def test_ageing_adds_each_amount_to_its_bucket_and_counts_only_late_money_as_ove
 
 def test_nothing_owed_ages_to_zero() -> None:
     assert age([], TODAY) == Ageing((0, 0, 0, 0), 0)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), st.integers(-400, 400).map(lambda d: TODAY - timedelta(days=d))),
+            st.integers(1, 10**9),
+        ),
+        max_size=30,
+    )
+)
+def test_summing_by_age_class_ages_as_each_debt_does(
+    debts: list[tuple[date | None, int]],
+) -> None:
+    edges = age_class_edges(TODAY)
+    by_class: dict[int, int] = {}
+    for due, owed in debts:
+        # As SQL compares the stored ISO text: an undated debt is before no edge.
+        age_class = 0 if due is None else sum(due.isoformat() < e.isoformat() for e in edges)
+        by_class[age_class] = by_class.get(age_class, 0) + owed
+    assert age_classified(by_class.items()) == age(debts, TODAY)
+
+
+def test_the_age_class_edges_are_the_bucket_boundaries() -> None:
+    edges = age_class_edges(TODAY)
+    for days_late in range(-3, 200):
+        due = TODAY - timedelta(days=days_late)
+        age_class = sum(due < edge for edge in edges)
+        days = days_overdue(due, TODAY)
+        assert (age_class > 0) == (days > 0)
+        assert max(0, age_class - 1) == bucket_index(days)
