@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,6 +27,7 @@ from tests.ui.conftest import PromptRecorder
 # The UI's fixtures, for tests outside tests/ui/.
 database = ui_fixtures.database
 recorded_prompts = ui_fixtures.recorded_prompts
+started = ui_fixtures.started
 first_run_answers = ui_fixtures.first_run_answers
 
 HOOK = REPO_ROOT / "scripts" / "frozen_smoke_hook.py"
@@ -80,14 +81,6 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
     "zeroed header": zero_header,
     "truncated to half": truncate_half,
 }
-
-
-@pytest.fixture
-def started() -> Iterator[list[StartedWindow]]:
-    windows: list[StartedWindow] = []
-    yield windows
-    for window in windows:
-        window.close()
 
 
 @pytest.mark.parametrize("damage", list(DAMAGE))

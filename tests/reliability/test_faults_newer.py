@@ -7,7 +7,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,6 +38,7 @@ from tests.ui.conftest import PromptRecorder
 
 database = ui_fixtures.database
 recorded_prompts = ui_fixtures.recorded_prompts
+started = ui_fixtures.started
 
 EXIT_REFUSED = 3
 
@@ -131,14 +131,6 @@ def test_restore_of_a_newer_backup_is_refused_and_the_shop_stays_as_it_was(
 
 
 # ----- the window ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def started() -> Iterator[list[StartedWindow]]:
-    windows: list[StartedWindow] = []
-    yield windows
-    for window in windows:
-        window.close()
 
 
 @pytest.mark.parametrize("given", ["--db", "the data folder's shop, first run"])

@@ -1,10 +1,12 @@
-"""UI fixtures: message boxes answered by a recorder, and the open database closed after."""
+"""UI fixtures: message boxes answered by a recorder, the open database and started windows
+closed after."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -14,6 +16,9 @@ from app.services.shop_settings import ShopSettings
 from app.ui import prompts
 from app.ui.restore_dialog import RestoreDialog
 from app.ui.settings_dialog import SettingsDialog
+
+if TYPE_CHECKING:
+    from app.main import StartedWindow
 
 
 @dataclass
@@ -40,6 +45,15 @@ def database(database_path: Path) -> Iterator[DukanDatabase]:
     db = open_database(database_path)
     yield db
     db.close()
+
+
+@pytest.fixture
+def started() -> Iterator[list[StartedWindow]]:
+    """Closes whatever window a test managed to start."""
+    windows: list[StartedWindow] = []
+    yield windows
+    for window in windows:
+        window.close()
 
 
 @pytest.fixture(autouse=True)

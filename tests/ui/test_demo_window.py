@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ from app.startup import EXIT_STARTUP_FAILED
 from app.ui.main_window import MainWindow
 from tests.lock_holder import lock_held_by_another_process
 from tests.ui.conftest import PromptRecorder
-
-
-@pytest.fixture
-def started() -> Iterator[list[StartedWindow]]:
-    windows: list[StartedWindow] = []
-    yield windows
-    for window in windows:
-        window.close()
 
 
 def _sha256(path: Path) -> str:

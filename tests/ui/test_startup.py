@@ -9,7 +9,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,15 +27,6 @@ from app.ui.main_window import MainWindow
 from tests.db.bundles import bundle_failing_at_010
 from tests.lock_holder import lock_held_by_another_process
 from tests.ui.conftest import PromptRecorder
-
-
-@pytest.fixture
-def started() -> Iterator[list[StartedWindow]]:
-    """Closes whatever window a test managed to start."""
-    windows: list[StartedWindow] = []
-    yield windows
-    for window in windows:
-        window.close()
 
 
 def _visible_main_windows() -> list[MainWindow]:
