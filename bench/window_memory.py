@@ -26,23 +26,16 @@ if __package__ in (None, ""):
     # Run as `python bench/window_memory.py`: the repository root makes `bench` a package.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.window_start import ROOT, mark_settings_offered
+from bench.window_start import ROOT, STARTED_WINDOW, mark_settings_offered
 
-CHILD = r"""
+CHILD = (
+    STARTED_WINDOW
+    + r"""
 import json
-import sys
-from pathlib import Path
 
 from PySide6.QtCore import QModelIndex
 from PySide6.QtWidgets import QApplication, QStackedWidget, QTableView, QTabWidget
 
-import app.main
-from app.main import StartedWindow, start_window
-
-build_services = app.main.build_services
-app.main.build_services = lambda path, **_: build_services(path, automatic_backups=False)
-started = start_window(Path(sys.argv[1]))
-assert isinstance(started, StartedWindow), started
 window = started.window
 
 
@@ -90,6 +83,7 @@ for index in range(tabs.count()):
 print(json.dumps({"rss_kib": kb("VmRSS"), "peak_kib": kb("VmHWM"), "rows": rows}))
 started.close()
 """
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,24 +14,32 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Run in the child: start the real window, paint it once, quit. With no automatic backups on
-# start or quit (as scripts/frozen_smoke_hook.py does in the build): the figure is the
-# window's start, not the copy of the books the first run takes and every quit ends with.
-CHILD = """
+# How every child script begins: the real window started on the file named by argv[1], its
+# result in `started`. With no automatic backups on start or quit (as
+# scripts/frozen_smoke_hook.py does in the build): a figure is the window's, not the copy of
+# the books the first run takes and every quit ends with.
+STARTED_WINDOW = """
 import sys
 from pathlib import Path
-from PySide6.QtCore import QTimer
 import app.main
 from app.main import StartedWindow, start_window
 build_services = app.main.build_services
 app.main.build_services = lambda path, **_: build_services(path, automatic_backups=False)
 started = start_window(Path(sys.argv[1]))
 assert isinstance(started, StartedWindow), started
+"""
+
+# Run in the child: start the window, paint it once, quit.
+CHILD = (
+    STARTED_WINDOW
+    + """
+from PySide6.QtCore import QTimer
 started.window.repaint()
 QTimer.singleShot(0, started.shop.application.quit)
 started.shop.application.exec()
 started.close()
 """
+)
 
 
 def prepare(database: Path, env: dict[str, str]) -> None:

@@ -23,6 +23,7 @@ from app.ui.debts.debt_services import DebtServices
 from app.ui.debts.debts_tab import DebtsTab
 from app.ui.main_window import CUSTOMERS_TAB, DEBTS_TAB, SALES_TAB, MainWindow, Services
 from app.ui.sales.sales_tab import SalesServices, SalesTab
+from bench import window_start
 from tests.conftest import add_debt
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -136,35 +137,20 @@ def test_new_services_rebuild_the_tab_shown_now_and_the_others_when_next_shown(
 
 
 # Run in a process of its own, where no test has imported the other tabs' code yet.
-CHILD = """
-import sys
-from pathlib import Path
-import app.main
-from app.main import StartedWindow, start_window
-build_services = app.main.build_services
-app.main.build_services = lambda path, **_: build_services(path, automatic_backups=False)
-started = start_window(Path(sys.argv[1]))
-assert isinstance(started, StartedWindow), started
+CHILD = (
+    window_start.STARTED_WINDOW
+    + """
 started.window.repaint()
 loaded = sorted(name for name in sys.modules if name.startswith("app.ui."))
 started.close()
 print(" ".join(loaded))
 """
+)
 
 
 @pytest.mark.slow
 def test_the_start_loads_none_of_the_other_tabs_code(database_path: Path, data_dir: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "app", "migrate", "--db", str(database_path)],
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "DUKAN_DATA_DIR": str(data_dir)},
-        capture_output=True,
-    )
-    conn = sqlite3.connect(database_path)
-    with conn:
-        conn.execute("INSERT INTO settings (key, value) VALUES ('settings_offered', '1')")
-    conn.close()
+    window_start.mark_settings_offered(database_path)
     env = {**os.environ, "DUKAN_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
 
     done = subprocess.run(
