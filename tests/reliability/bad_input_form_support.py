@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from app.domain.reasons import ReasonError, tidy_reason
 from tests.reliability.bad_input_support import (
     book_digest,
     nothing_raised,
@@ -50,6 +51,20 @@ def uncut(typed: str) -> str:
     edit = QLineEdit()
     edit.setText(typed)
     return edit.text()
+
+
+def reason_to_store(what: str, accepted: bool, held: str, typed: str, done: str) -> str | None:
+    """The reason a reason field's form must have stored, or None when its checker refuses
+    what the field `held` (the form must then have refused it too). A reason that was taken
+    must be what was `typed`, uncut; `done` names the action in the failure."""
+    try:
+        expected = tidy_reason(held)
+    except ReasonError:
+        assert not accepted, f"{what}: {done}, yet its checker refuses the reason"
+        return None
+    assert accepted, what
+    assert held == uncut(typed), f"{what}: cut to {len(held)} and {done}"
+    return expected
 
 
 def shown_text(label: QLabel) -> str:
