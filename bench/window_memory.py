@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -26,7 +25,7 @@ if __package__ in (None, ""):
     # Run as `python bench/window_memory.py`: the repository root makes `bench` a package.
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.window_start import ROOT, STARTED_WINDOW, mark_settings_offered
+from bench.window_start import STARTED_WINDOW, mark_settings_offered, printed_by
 
 CHILD = (
     STARTED_WINDOW
@@ -94,15 +93,7 @@ class MemoryRun:
 
 
 def measure_once(database: Path, env: dict[str, str]) -> MemoryRun:
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(database)],
-        check=True,
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    found = json.loads(done.stdout.strip().splitlines()[-1])
+    found = json.loads(printed_by(CHILD, database, env).strip().splitlines()[-1])
     return MemoryRun(found["rss_kib"] / 1024, found["peak_kib"] / 1024, found["rows"])
 
 

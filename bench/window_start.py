@@ -67,6 +67,23 @@ def mark_settings_offered(database: Path) -> None:
     conn.close()
 
 
+def printed_by(
+    script: str, database: Path, env: dict[str, str], *, timeout: float | None = None
+) -> str:
+    """What a child `script` prints, run in a fresh interpreter from the repository with
+    `database` as its argv[1]; a run that fails raises (CalledProcessError, its stderr kept)."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(database)],
+        check=True,
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    return done.stdout
+
+
 def time_once(database: Path, env: dict[str, str]) -> float:
     began = time.perf_counter()
     subprocess.run([sys.executable, "-c", CHILD, str(database)], check=True, env=env, cwd=ROOT)

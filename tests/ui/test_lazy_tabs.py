@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -25,8 +23,6 @@ from app.ui.main_window import CUSTOMERS_TAB, DEBTS_TAB, SALES_TAB, MainWindow, 
 from app.ui.sales.sales_tab import SalesServices, SalesTab
 from bench import window_start
 from tests.conftest import add_debt
-
-ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture
@@ -153,17 +149,9 @@ def test_the_start_loads_none_of_the_other_tabs_code(database_path: Path, data_d
     window_start.mark_settings_offered(database_path)
     env = {**os.environ, "DUKAN_DATA_DIR": str(data_dir), "QT_QPA_PLATFORM": "offscreen"}
 
-    done = subprocess.run(
-        [sys.executable, "-c", CHILD, str(database_path)],
-        check=True,
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    printed = window_start.printed_by(CHILD, database_path, env, timeout=120)
 
-    loaded = done.stdout.split()
+    loaded = printed.split()
     assert "app.ui.main_window" in loaded
     assert "app.ui.sales.till_view" in loaded
     for later in (
