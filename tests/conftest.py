@@ -1,4 +1,5 @@
-"""Shared fixtures: offscreen Qt, a private data folder, databases built by the real migrator.
+"""Shared fixtures: offscreen Qt, a private data folder, databases built by the real migrator
+and the shared proxy opened on one.
 
 Also the few helpers that write credit rows the way the latest schema demands them.
 """
@@ -16,6 +17,7 @@ import pytest
 # Qt aborts without a display; this must be set before anything imports PySide6.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.db.database import DukanDatabase, open_database
 from app.db.migrator import Migrator
 from app.paths import DATA_DIR_VARIABLE, migrations_dir
 
@@ -48,6 +50,14 @@ def database_path(tmp_path: Path, latest_template: Path) -> Iterator[Path]:
     path.parent.mkdir()
     shutil.copyfile(latest_template, path)
     yield path
+
+
+@pytest.fixture
+def database(database_path: Path) -> Iterator[DukanDatabase]:
+    """The shared proxy pointed at the test's migrated file, closed after the test."""
+    db = open_database(database_path)
+    yield db
+    db.close()
 
 
 # ----- credit rows at the latest version ------------------------------------------------------

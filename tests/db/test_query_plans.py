@@ -14,12 +14,11 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.db.database import DukanDatabase, open_database
+from app.db.database import DukanDatabase
 from app.domain.customer_form import CustomerDraft
 from app.services.customer_changes import CustomerChanges
 from app.services.customer_directory import CustomerDirectory, CustomerSort
@@ -104,13 +103,6 @@ def whole_table_reads(conn: sqlite3.Connection, planned: Planned) -> list[str]:
         if not (walked and paged and not sorted_after):
             bad.append(step)
     return bad
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture

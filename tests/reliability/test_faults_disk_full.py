@@ -40,8 +40,7 @@ from tests.test_cli import all_rows, assert_no_traceback, output_of, run_cli
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
-# The UI's fixtures, for tests outside tests/ui/: the open database, recorded prompts.
-database = ui_fixtures.database
+# The UI's fixtures, for tests outside tests/ui/: the recorded prompts.
 recorded_prompts = ui_fixtures.recorded_prompts
 
 DISK_FULL = "The disk is full"

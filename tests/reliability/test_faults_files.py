@@ -25,7 +25,6 @@ from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
 # The UI's fixtures, for tests outside tests/ui/.
-database = ui_fixtures.database
 recorded_prompts = ui_fixtures.recorded_prompts
 started = ui_fixtures.started
 first_run_answers = ui_fixtures.first_run_answers

@@ -36,7 +36,6 @@ from tests.test_cli import (
 from tests.ui import conftest as ui_fixtures
 from tests.ui.conftest import PromptRecorder
 
-database = ui_fixtures.database
 recorded_prompts = ui_fixtures.recorded_prompts
 started = ui_fixtures.started
 

@@ -1,5 +1,4 @@
-"""UI fixtures: message boxes answered by a recorder, the open database and started windows
-closed after."""
+"""UI fixtures: message boxes answered by a recorder, started windows closed after."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from app.db.database import DukanDatabase, open_database
 from app.services.maintenance import BackupEntry
 from app.services.shop_settings import ShopSettings
 from app.ui import prompts
@@ -37,14 +35,6 @@ class PromptRecorder:
 
     def texts(self) -> str:
         return "\n".join(text for _kind, _title, text in self.shown)
-
-
-@pytest.fixture
-def database(database_path: Path) -> Iterator[DukanDatabase]:
-    """The shared proxy pointed at the test's migrated file, closed after the test."""
-    db = open_database(database_path)
-    yield db
-    db.close()
 
 
 @pytest.fixture
