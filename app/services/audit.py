@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from app.db.audit_rows import insert_audit_rows
 from app.db.tables import AuditEntry, Operator
 
 # The operator every change is recorded under until the shop sets up logins (migration 020).
@@ -58,24 +59,14 @@ def record_many(
 ) -> None:
     """Append one audit row per (entity id, before, after) in one INSERT: a payment across ten
     debts written row by row spent as long on its audit as on the rest of the payment."""
-    at = datetime.now().replace(microsecond=0)
-    why = reason or None
-    AuditEntry.insert_many(
-        [
-            (at, operator_id, entity, entity_id, action, _json(before), _json(after), why)
-            for entity_id, before, after in changes
-        ],
-        fields=[
-            AuditEntry.at,
-            AuditEntry.operator,
-            AuditEntry.entity,
-            AuditEntry.entity_id,
-            AuditEntry.action,
-            AuditEntry.before_json,
-            AuditEntry.after_json,
-            AuditEntry.reason,
-        ],
-    ).execute()
+    insert_audit_rows(
+        at=datetime.now().replace(microsecond=0),
+        operator_id=operator_id,
+        entity=entity,
+        action=action,
+        reason=reason or None,
+        rows=[(entity_id, _json(before), _json(after)) for entity_id, before, after in changes],
+    )
 
 
 def _json(value: dict[str, Any] | None) -> str | None:

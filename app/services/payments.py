@@ -11,14 +11,12 @@ from typing import Any
 from peewee import JOIN, fn
 
 from app.db.database import database_proxy
+from app.db.payment_rows import insert_payments, insert_receipt, open_debt_rows, payer_row
 from app.db.query_rows import tuples
 from app.db.tables import (
     AuditEntry,
     Customer,
-    CustomerBalance,
     Debt,
-    LegacyPlaceholder,
-    OpenDebt,
     Payment,
     PaymentReceipt,
     PaymentReversal,
@@ -194,39 +192,24 @@ class Payments:
                 payer, rows, request.amount_minor, request.ticked_debt_ids
             )
             now = self._now().replace(microsecond=0)
-            receipt = PaymentReceipt.create(
-                customer=payer.customer_id,
-                amount=allocation.amount_minor,
+            receipt_id = insert_receipt(
+                customer_id=payer.customer_id,
+                amount_minor=allocation.amount_minor,
                 method=request.method,
                 received_at=now,
-                operator=self._operator_id,
+                operator_id=self._operator_id,
                 note=note,
             )
             crash_point("payment.after_receipt")
-            number = receipt_number(receipt.id)
-            Payment.insert_many(
-                [
-                    (
-                        line.debt_id,
-                        payer.customer_id,
-                        line.applied_minor,
-                        now,
-                        request.method,
-                        note,
-                        receipt.id,
-                    )
-                    for line in allocation.lines
-                ],
-                fields=[
-                    Payment.debt,
-                    Payment.customer,
-                    Payment.amount,
-                    Payment.paid_at,
-                    Payment.method,
-                    Payment.note,
-                    Payment.receipt_id,
-                ],
-            ).execute()
+            number = receipt_number(receipt_id)
+            insert_payments(
+                customer_id=payer.customer_id,
+                paid_at=now,
+                method=request.method,
+                note=note,
+                receipt_id=receipt_id,
+                applied=[(line.debt_id, line.applied_minor) for line in allocation.lines],
+            )
             crash_point("payment.after_lines")
             new_balance = payer.balance_minor - allocation.amount_minor
             # The balances the receipt prints are kept in the audit rows, so a reprint next
@@ -258,7 +241,7 @@ class Payments:
         sales = {row.owed.debt_id: row.sale_id for row in rows}
         dues = {row.owed.debt_id: row.owed.due_date for row in rows}
         return PaymentReceiptData(
-            receipt_id=receipt.id,
+            receipt_id=receipt_id,
             number=number,
             received_at=now,
             customer_id=payer.customer_id,
@@ -401,22 +384,10 @@ class Payments:
 
 def _payer(customer_id: int) -> _Payer:
     """The customer a payment may be taken from, with their balance, in one query."""
-    found = tuples(
-        Customer.select(
-            Customer.name,
-            Customer.customer_number,
-            Customer.merged_into,
-            CustomerBalance.outstanding,
-            LegacyPlaceholder.id,
-        )
-        .join(CustomerBalance, JOIN.LEFT_OUTER, on=(CustomerBalance.customer == Customer.id))
-        .switch(Customer)
-        .join(LegacyPlaceholder, JOIN.LEFT_OUTER, on=(LegacyPlaceholder.customer == Customer.id))
-        .where(Customer.id == customer_id)
-    )
+    found = payer_row(customer_id)
     if not found:
         raise ServiceError(f"There is no customer number {customer_id}.")
-    name, number, merged_into, balance, placeholder = found[0]
+    name, number, merged_into, balance, placeholder = found
     if placeholder is not None:
         raise ServiceError(
             f"“{PLACEHOLDER_NAME}” holds old debts whose payer was not recorded: assign these "
@@ -430,17 +401,11 @@ def _payer(customer_id: int) -> _Payer:
 
 
 def _open_rows(customer_id: int) -> list[_OpenRow]:
-    """The customer's open debts in payment order; the view counts only payments that stand."""
-    query = OpenDebt.select(
-        OpenDebt.debt_id,
-        OpenDebt.sale_id,
-        OpenDebt.outstanding,
-        OpenDebt.due_date,
-        OpenDebt.created_at,
-    ).where(OpenDebt.customer_id == customer_id)
+    """The customer's open debts in payment order; the view counts only payments that stand.
+    Times parsed with fromisoformat: peewee's fields run strptime on each."""
     rows = {
-        debt_id: _OpenRow(OwedDebt(debt_id, int(outstanding), due, created), sale_id)
-        for debt_id, sale_id, outstanding, due, created in tuples(query)
+        debt_id: _OpenRow(OwedDebt(debt_id, int(outstanding), _day(due), _moment(made)), sale_id)
+        for debt_id, sale_id, outstanding, due, made in open_debt_rows(customer_id)
     }
     return [rows[owed.debt_id] for owed in payment_order(row.owed for row in rows.values())]
 
@@ -603,6 +568,14 @@ def _reckoned(
         )
         remaining.append(line.debt_amount_minor - int(on_debt.scalar()))
     return previous, remaining
+
+
+def _day(stored: str | None) -> date | None:
+    return None if stored is None else date.fromisoformat(stored[:10])
+
+
+def _moment(stored: str) -> datetime:
+    return datetime.fromisoformat(stored[:19])
 
 
 def _note(typed: str | None) -> str | None:
