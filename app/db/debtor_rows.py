@@ -1,4 +1,4 @@
-"""A debtors page's ageing and last reminders for a list of customer ids: fixed statements."""
+"""The credit book's hot reads in fixed statements: a debtors page's ageing, a debtor, credit."""
 
 from __future__ import annotations
 
@@ -57,3 +57,34 @@ def last_reminded(ids: list[int]) -> dict[int, str]:
         _LAST_REMINDED, (json.dumps(ids),)
     ).fetchall()
     return {int(customer_id): at for customer_id, at in rows}
+
+
+# Who a debt may be given to, with the placeholder check in the same read (a second query for
+# the placeholder's id, and a whole Customer model, cost more than the read itself).
+_DEBTOR = """
+SELECT c.name, c.customer_number, c.is_deleted, c.payment_terms, c.credit_limit,
+       p.id IS NOT NULL
+FROM customers c LEFT JOIN legacy_placeholder p ON p.customer_id = c.id
+WHERE c.id = ?
+"""
+
+# What the credit panel and checkout's limit check need: owed now, and the part past due.
+_CREDIT_STANDING = """
+SELECT COALESCE((SELECT outstanding FROM customer_balances WHERE customer_id = ?1), 0),
+       (SELECT COALESCE(SUM(o.outstanding), 0) FROM open_debts o
+        WHERE o.customer_id = ?1 AND o.due_date < ?2)
+"""
+
+
+def debtor_row(customer_id: int) -> tuple[Any, ...] | None:
+    """(name, number, archived, payment terms, credit limit, is the placeholder)."""
+    found: tuple[Any, ...] | None = database_proxy.execute_sql(_DEBTOR, (customer_id,)).fetchone()
+    return found
+
+
+def credit_standing(customer_id: int, today: date) -> tuple[int, int]:
+    """(owed, overdue) of the customer on `today`."""
+    owed, overdue = database_proxy.execute_sql(
+        _CREDIT_STANDING, (customer_id, today.isoformat())
+    ).fetchone()
+    return int(owed), int(overdue)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-
-from peewee import fn
+from typing import Any
 
 from app.db.database import database_proxy
-from app.db.query_rows import tuples
-from app.db.tables import Customer, CustomerBalance, Debt, OpenDebt, Product, Sale, SaleItem
+from app.db.debtor_rows import credit_standing, debtor_row
+from app.db.sale_rows import (
+    existing_products,
+    insert_sale,
+    insert_sale_debt,
+    insert_sale_items,
+    recorded_sale,
+)
+from app.db.tables import Customer
 from app.domain.basket import MAX_LINES, BasketError, BasketLine, check_line
 from app.domain.credit import CreditPosition
 from app.domain.money import DEFAULT_FORMAT, MAX_MINOR, CurrencyFormat, Money
@@ -18,7 +24,7 @@ from app.domain.reasons import ReasonError, tidy_reason
 from app.domain.settlement import SettlementError, settle
 from app.services import audit
 from app.services.crash_points import crash_point
-from app.services.debtors import require_debtor
+from app.services.debtors import Debtor, require_debtor
 from app.services.errors import ServiceError
 
 # A due date further out than the longest payment terms a customer can have is a typo.
@@ -80,24 +86,16 @@ class Checkout:
 
     def credit_position(self, customer_id: int, this_sale_minor: int = 0) -> CreditPosition:
         """What the credit panel shows: limit, owed now, overdue, and after this sale."""
-        customer = Customer.get_or_none(Customer.id == customer_id)
-        if customer is None:
+        found = debtor_row(customer_id)
+        if found is None:
             raise ServiceError(f"There is no customer number {customer_id}.")
-        return self._position_of(customer, this_sale_minor)
+        return self._position_of(customer_id, found[4], this_sale_minor)
 
-    def _position_of(self, customer: Customer, this_sale_minor: int) -> CreditPosition:
-        customer_id = customer.id
-        owed = (
-            CustomerBalance.select(CustomerBalance.outstanding)
-            .where(CustomerBalance.customer == customer_id)
-            .scalar()
-        )
-        overdue = (
-            OpenDebt.select(fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0))
-            .where((OpenDebt.customer_id == customer_id) & (OpenDebt.due_date < self._now().date()))
-            .scalar()
-        )
-        return CreditPosition(customer.credit_limit, int(owed or 0), int(overdue), this_sale_minor)
+    def _position_of(
+        self, customer_id: int, credit_limit: int | None, this_sale_minor: int
+    ) -> CreditPosition:
+        owed, overdue = credit_standing(customer_id, self._now().date())
+        return CreditPosition(credit_limit, owed, overdue, this_sale_minor)
 
     def due_date_for(self, customer_id: int) -> date:
         """Today plus the customer's payment terms: the due date a debt of today's sale gets."""
@@ -108,18 +106,17 @@ class Checkout:
         """Record the sale in one transaction; the same basket key again returns that sale."""
         total = _checked_total(request.lines)
         with database_proxy.atomic():
-            recorded = Sale.get_or_none(Sale.checkout_key == request.key)
+            recorded = recorded_sale(request.key)
             if recorded is not None:
-                if (recorded.total, recorded.customer_id) != (total, request.customer_id):
+                sale_id, recorded_total, _paid, _tendered, recorded_customer = recorded[:5]
+                if (recorded_total, recorded_customer) != (total, request.customer_id):
                     # The same key with another basket is a till that kept an old key: never
                     # hand back the old sale as if these goods had been recorded.
                     raise ServiceError(
-                        f"This basket was already recorded as sale {recorded.id}; "
+                        f"This basket was already recorded as sale {sale_id}; "
                         "clear it (Esc) and ring the goods up again."
                     )
-                return _outcome_of(
-                    recorded, Debt.get_or_none(Debt.sale == recorded.id), replayed=True
-                )
+                return _replayed(recorded)
             try:
                 money = settle(
                     total,
@@ -136,42 +133,40 @@ class Checkout:
                 debt_terms = self._allow_debt(request, money.on_account_minor)
             _check_products(request.lines)
             now = self._now().replace(microsecond=0)
-            sale = Sale.create(
+            sale_id = insert_sale(
                 sold_at=now,
-                total=total,
-                paid=money.paid_minor,
-                tendered=money.tendered_minor,
-                customer=request.customer_id,
-                checkout_key=request.key,
-                operator=self._operator_id,
+                total_minor=total,
+                paid_minor=money.paid_minor,
+                tendered_minor=money.tendered_minor,
+                customer_id=request.customer_id,
+                key=request.key,
+                operator_id=self._operator_id,
             )
             crash_point("checkout.after_header")
             # Stock moves are written by the database for each line (migration 027).
-            SaleItem.insert_many(
+            insert_sale_items(
+                sale_id,
                 [
-                    (
-                        sale.id,
-                        line.product_id,
-                        line.description,
-                        line.quantity,
-                        line.unit_price_minor,
-                    )
+                    (line.product_id, line.description, line.quantity, line.unit_price_minor)
                     for line in request.lines
                 ],
-                fields=[
-                    SaleItem.sale,
-                    SaleItem.product,
-                    SaleItem.description,
-                    SaleItem.quantity,
-                    SaleItem.unit_price,
-                ],
-            ).execute()
+            )
             crash_point("checkout.after_lines")
-            debt = None if debt_terms is None else self._record_debt(sale.id, debt_terms, now)
+            debt_id = None if debt_terms is None else self._record_debt(sale_id, debt_terms, now)
             crash_point("checkout.before_commit")
-            outcome = _outcome_of(sale, debt, replayed=False)
         crash_point("checkout.after_commit")
-        return outcome
+        tendered = money.paid_minor if money.tendered_minor is None else money.tendered_minor
+        return CheckoutOutcome(
+            sale_id=sale_id,
+            total_minor=total,
+            paid_minor=money.paid_minor,
+            tendered_minor=tendered,
+            change_minor=tendered - money.paid_minor,
+            debt_id=debt_id,
+            debt_minor=0 if debt_terms is None else debt_terms.amount_minor,
+            due_date=None if debt_terms is None else debt_terms.due_date,
+            replayed=False,
+        )
 
     def _allow_debt(self, request: CheckoutRequest, amount: int) -> _DebtTerms:
         """The debt this sale makes, once the customer may take it on."""
@@ -185,7 +180,7 @@ class Checkout:
         due = request.due_date or today + timedelta(days=customer.payment_terms)
         if not today <= due <= today + timedelta(days=MAX_DUE_DAYS):
             raise ServiceError("The due date must be between today and ten years from now.")
-        position = self._position_of(customer, amount)
+        position = self._position_of(customer.id, customer.credit_limit, amount)
         override = None
         if position.exceeds_limit:
             if request.override_reason is None:
@@ -196,7 +191,7 @@ class Checkout:
                 raise ServiceError(str(error)) from None
         return _DebtTerms(customer.id, amount, due, position, override)
 
-    def _record_debt(self, sale_id: int, terms: _DebtTerms, now: datetime) -> Debt:
+    def _record_debt(self, sale_id: int, terms: _DebtTerms, now: datetime) -> int:
         if terms.override_reason is not None:
             position = terms.position
             audit.record(
@@ -213,11 +208,10 @@ class Checkout:
                 reason=terms.override_reason,
             )
         customer_id, amount, due = terms.customer_id, terms.amount_minor, terms.due_date
-        debt = Debt.create(
-            sale=sale_id,
-            customer=customer_id,
-            amount=amount,
-            status="open",
+        debt_id = insert_sale_debt(
+            sale_id=sale_id,
+            customer_id=customer_id,
+            amount_minor=amount,
             created_at=now,
             due_date=due,
             note=f"Sale {sale_id}",
@@ -226,7 +220,7 @@ class Checkout:
         audit.record(
             operator_id=self._operator_id,
             entity="debt",
-            entity_id=debt.id,
+            entity_id=debt_id,
             action="insert",
             before=None,
             after={
@@ -236,9 +230,9 @@ class Checkout:
                 "due_date": due.isoformat(),
             },
         )
-        return debt
+        return debt_id
 
-    def _limit_message(self, customer: Customer, position: CreditPosition) -> str:
+    def _limit_message(self, customer: Debtor, position: CreditPosition) -> str:
         limit = position.limit_minor or 0
         if limit == 0:
             return f"{customer.name} may not buy on credit (their credit limit is zero)."
@@ -282,24 +276,23 @@ def _check_products(lines: Sequence[BasketLine]) -> None:
     wanted = {line.product_id for line in lines if line.product_id is not None}
     if not wanted:
         return
-    found = {
-        row[0] for row in tuples(Product.select(Product.id).where(Product.id.in_(list(wanted))))
-    }
-    missing = wanted - found
+    missing = wanted - existing_products(wanted)
     if missing:
         raise ServiceError(f"Product {min(missing)} is no longer in the catalogue.")
 
 
-def _outcome_of(sale: Sale, debt: Debt | None, *, replayed: bool) -> CheckoutOutcome:
-    tendered = sale.paid if sale.tendered is None else sale.tendered
+def _replayed(recorded: tuple[Any, ...]) -> CheckoutOutcome:
+    """The outcome of a basket already recorded, from recorded_sale's row."""
+    sale_id, total, paid, tendered, _customer, debt_id, debt_amount, due_text = recorded
+    handed = paid if tendered is None else tendered
     return CheckoutOutcome(
-        sale_id=sale.id,
-        total_minor=sale.total,
-        paid_minor=sale.paid,
-        tendered_minor=tendered,
-        change_minor=tendered - sale.paid,
-        debt_id=None if debt is None else debt.id,
-        debt_minor=0 if debt is None else debt.amount,
-        due_date=None if debt is None else debt.due_date,
-        replayed=replayed,
+        sale_id=sale_id,
+        total_minor=total,
+        paid_minor=paid,
+        tendered_minor=handed,
+        change_minor=handed - paid,
+        debt_id=debt_id,
+        debt_minor=0 if debt_id is None else debt_amount,
+        due_date=None if due_text is None else date.fromisoformat(due_text[:10]),
+        replayed=True,
     )

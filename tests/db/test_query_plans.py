@@ -352,6 +352,33 @@ def test_open_debts_for_a_payment_are_one_customers(
         assert_seeks_only(database, planned_reads(database, sent, read), "(customer_id=?")
 
 
+def test_a_payment_taken_reads_one_customers_rows(
+    database: DukanDatabase, sent: list[Sent], shop: Shop
+) -> None:
+    payments = Payments(now=lambda: NOW)
+    take = partial(payments.take, PaymentRequest(shop.amina, 100, "cash"))
+    assert_seeks_only(database, planned_reads(database, sent, take), "(customer_id=?")
+
+
+def test_a_credit_sale_and_its_replay_seek_the_key_the_customer_and_the_debt(
+    database: DukanDatabase, sent: list[Sent], shop: Shop
+) -> None:
+    def credit_sale() -> object:
+        return sell(
+            [line(None, "Flour", 1, 900)],
+            key="plan-credit",
+            customer_id=shop.amina,
+            tendered=0,
+            on_account=True,
+        )
+
+    first = planned_reads(database, sent, credit_sale)
+    # The basket's key, the debtor and their balance by key, their overdue debts by customer.
+    assert_seeks_only(database, first, "checkout_key=?", "(customer_id=?")
+    replay = planned_reads(database, sent, credit_sale)  # the same basket: that sale again
+    assert_seeks_only(database, replay, "checkout_key=?", "idx_debts_sale_id")
+
+
 # ----- sales ----------------------------------------------------------------------------------
 
 
