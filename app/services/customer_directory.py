@@ -11,6 +11,7 @@ from typing import Any
 from peewee import SQL
 
 from app.db.customer_rows import directory_rows
+from app.db.database import database_proxy
 from app.db.query_rows import tuples
 from app.db.tables import (
     Customer,
@@ -192,7 +193,7 @@ class CustomerDirectory:
                 .limit(batch)
                 .offset(offset)
             )
-            ids = [row[0] for row in tuples(rows)]
+            ids = [row[0] for row in _keys(rows)]
             for customer_id in ids:
                 found.setdefault(customer_id)
             if len(ids) < batch:
@@ -241,7 +242,7 @@ class CustomerDirectory:
                     limit + 1,
                 )
         if after is None or sort is CustomerSort.NUMBER:
-            keys = tuples(query.limit(limit + 1))
+            keys = _keys(query.limit(limit + 1))
         more = len(keys) > limit
         keys = keys[:limit]
         rows = self._rows([row[0] for row in keys])
@@ -422,10 +423,17 @@ def _continued(query: Any, rest_of_tie: Any, beyond: Any, wanted: int) -> list[t
     index on the value alone and steps through every row sharing it (three customers in four
     owe nothing, so a deep page by balance walked tens of thousands of entries).
     """
-    keys = tuples(query.where(rest_of_tie).limit(wanted))
+    keys = _keys(query.where(rest_of_tie).limit(wanted))
     if len(keys) < wanted:
-        keys += tuples(query.where(beyond).limit(wanted - len(keys)))
+        keys += _keys(query.where(beyond).limit(wanted - len(keys)))
     return keys
+
+
+def _keys(query: Any) -> list[tuple[Any, ...]]:
+    """A page's or a search's keys (ids, sort values: text and integers) as SQLite gives
+    them, without peewee's row wrapper and per-cell conversion (a third of a page's time)."""
+    rows: list[tuple[Any, ...]] = database_proxy.execute(query).fetchall()
+    return rows
 
 
 def _timestamp(stored: str | None) -> datetime | None:
