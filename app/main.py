@@ -93,7 +93,6 @@ WINDOW_MODULES = (
     "app.ui.sales.sales_tab",
     "app.ui.debts.debt_services",
     "app.services.auto_backup",
-    "app.services.customer_csv",
     "app.services.maintenance",
     "app.services.shop_settings",
 )
@@ -128,7 +127,6 @@ def build_services(database_path: Path, *, automatic_backups: bool = True) -> Se
     from app.services.auto_backup import AutoBackups
     from app.services.checkout import Checkout
     from app.services.customer_changes import CustomerChanges
-    from app.services.customer_csv import CustomerCsv
     from app.services.customer_directory import CustomerDirectory
     from app.services.maintenance import MaintenanceService
     from app.services.manual_debts import ManualDebts
@@ -163,7 +161,9 @@ def build_services(database_path: Path, *, automatic_backups: bool = True) -> Se
         summary=summary,
         customers=directory,
         customer_changes=changes,
-        customer_csv=CustomerCsv(changes, directory),
+        # None: the window makes it over the two above when it builds the Customers tab, so
+        # the start does not load the CSV code.
+        customer_csv=None,
         sales=SalesServices(
             summary=summary,
             catalog=ProductCatalog(money_format=money_format),
