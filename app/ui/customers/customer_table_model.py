@@ -72,7 +72,12 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(
-            Column, HEADERS, right_aligned=MONEY_COLUMNS, header_tips=HEADER_TIPS, parent=parent
+            CustomerRow,
+            Column,
+            HEADERS,
+            right_aligned=MONEY_COLUMNS,
+            header_tips=HEADER_TIPS,
+            parent=parent,
         )
         self._directory = directory
         self._page_size = page_size
@@ -124,7 +129,7 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
         self._reset(max(self._page_size, len(self._rows)))
 
     def row_of(self, customer_id: int) -> int | None:
-        return self._row_where(lambda customer: customer.id == customer_id)
+        return self._row_with("id", customer_id)
 
     def _reset(self, limit: int) -> None:
         self.beginResetModel()
@@ -136,13 +141,14 @@ class CustomerTableModel(PagedTableModel[CustomerRow, Column]):
             found = self._directory.search(self._search, include_archived=self._include_archived)
             # At most SEARCH_LIMIT rows, all loaded: ordering them here keeps the header's
             # sort indicator true while searching.
-            self._rows = sorted(found, key=_search_order(self._sort))
+            self._hold(sorted(found, key=_search_order(self._sort)))
             self._next = None
             return
         page = self._directory.page(
             sort=self._sort, limit=limit, include_archived=self._include_archived
         )
-        self._rows, self._next = list(page.rows), page.next
+        self._hold(page.rows)
+        self._next = page.next
 
     # ----- PagedTableModel -------------------------------------------------------------------
 

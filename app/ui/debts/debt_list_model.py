@@ -61,7 +61,7 @@ class DebtListModel(PagedTableModel[DebtListRow, Column]):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
+        super().__init__(DebtListRow, Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
         self._book = book
         self._format = money_format
         self._page_size = page_size
@@ -93,7 +93,7 @@ class DebtListModel(PagedTableModel[DebtListRow, Column]):
         return self._book.count_debts(customer_id=self._customer_id, status=self._status)
 
     def row_of(self, debt_id: int) -> int | None:
-        return self._row_where(lambda debt: debt.debt_id == debt_id)
+        return self._row_with("debt_id", debt_id)
 
     def _page(self, after: DebtCursor | None, limit: int) -> DebtListPage:
         return self._book.debts_page(
@@ -104,7 +104,8 @@ class DebtListModel(PagedTableModel[DebtListRow, Column]):
         # Read first: when the book refuses, the rows shown stay as they were.
         page = self._page(None, limit)
         self.beginResetModel()
-        self._rows, self._next = page.rows, page.next
+        self._hold(page.rows)
+        self._next = page.next
         self.endResetModel()
 
     # ----- PagedTableModel -------------------------------------------------------------------

@@ -80,7 +80,12 @@ class DebtorTableModel(PagedTableModel[DebtorRow, Column]):
         parent: QObject | None = None,
     ) -> None:
         super().__init__(
-            Column, HEADERS, right_aligned=MONEY_COLUMNS, header_tips=HEADER_TIPS, parent=parent
+            DebtorRow,
+            Column,
+            HEADERS,
+            right_aligned=MONEY_COLUMNS,
+            header_tips=HEADER_TIPS,
+            parent=parent,
         )
         self._book = book
         self._format = money_format
@@ -132,7 +137,7 @@ class DebtorTableModel(PagedTableModel[DebtorRow, Column]):
         self._reset(max(self._page_size, len(self._rows)))
 
     def row_of(self, customer_id: int) -> int | None:
-        return self._row_where(lambda debtor: debtor.customer_id == customer_id)
+        return self._row_with("customer_id", customer_id)
 
     def _reset(self, limit: int) -> None:
         # Read first: when the book refuses, the rows shown stay as they were.
@@ -140,7 +145,8 @@ class DebtorTableModel(PagedTableModel[DebtorRow, Column]):
             sort=self._sort, filter=self._filter, search=self._search, limit=limit
         )
         self.beginResetModel()
-        self._rows, self._next = list(page.rows), page.next_cursor
+        self._hold(page.rows)
+        self._next = page.next_cursor
         self.endResetModel()
 
     # ----- PagedTableModel -------------------------------------------------------------------

@@ -52,7 +52,9 @@ class UnassignedModel(PagedTableModel[UnassignedDebt, Column]):
         page_size: int = PAGE_SIZE,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
+        super().__init__(
+            UnassignedDebt, Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent
+        )
         self._queue = queue
         self._format = money_format
         self._page_size = page_size
@@ -64,11 +66,12 @@ class UnassignedModel(PagedTableModel[UnassignedDebt, Column]):
         limit = max(self._page_size, len(self._rows))
         rows = self._queue.unassigned(limit=limit)
         self.beginResetModel()
-        self._rows, self._more = rows, len(rows) == limit
+        self._hold(rows)
+        self._more = len(rows) == limit
         self.endResetModel()
 
     def row_of(self, debt_id: int) -> int | None:
-        return self._row_where(lambda debt: debt.debt_id == debt_id)
+        return self._row_with("debt_id", debt_id)
 
     # ----- PagedTableModel -------------------------------------------------------------------
 

@@ -77,7 +77,7 @@ class SalesTableModel(PagedTableModel[SaleRow, Column]):
         money_format: CurrencyFormat = DEFAULT_FORMAT,
         parent: QObject | None = None,
     ) -> None:
-        super().__init__(Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
+        super().__init__(SaleRow, Column, HEADERS, right_aligned=RIGHT_COLUMNS, parent=parent)
         self._history = history
         self._format = money_format
         self._page_size = page_size
@@ -104,7 +104,7 @@ class SalesTableModel(PagedTableModel[SaleRow, Column]):
         self._reset(max(self._page_size, len(self._rows)))
 
     def row_of(self, sale_id: int) -> int | None:
-        return self._row_where(lambda sale: sale.id == sale_id)
+        return self._row_with("id", sale_id)
 
     def _reset(self, limit: int) -> None:
         self.beginResetModel()
@@ -113,7 +113,8 @@ class SalesTableModel(PagedTableModel[SaleRow, Column]):
 
     def _load(self, limit: int) -> None:
         page = self._history.page_with_cursor(self._start, self._end, limit=limit)
-        self._rows, self._next = list(page.rows), page.next
+        self._hold(page.rows)
+        self._next = page.next
 
     # ----- PagedTableModel -------------------------------------------------------------------
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from enum import IntEnum
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from app.ui.widgets.packed_rows import PackedRows
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -19,10 +21,13 @@ Col = TypeVar("Col", bound=IntEnum)
 class PagedTableModel(QAbstractTableModel, Generic[Row, Col]):
     """A flat table over `_rows`, one column per member of its column enum. A subclass says
     whether there is another page (`_has_more`), reads it (`_next_page`, which also moves its
-    cursor on) and says what each cell shows (`data`); this appends the page when Qt asks."""
+    cursor on) and says what each cell shows (`data`); this appends the page when Qt asks.
+    The rows are packed (see PackedRows): scrolled to the end of 100k customers or debts,
+    a table holds about 100 bytes a row instead of 400 to 600 in Python objects."""
 
     def __init__(
         self,
+        row_type: type[Row],
         columns: type[Col],
         headers: Mapping[Col, str],
         *,
@@ -35,14 +40,18 @@ class PagedTableModel(QAbstractTableModel, Generic[Row, Col]):
         self._headers = headers
         self._right_aligned = right_aligned
         self._header_tips: Mapping[Col, str] = header_tips or {}
-        self._rows: list[Row] = []
+        self._rows: PackedRows[Row] = PackedRows(row_type)
 
     def row_at(self, row: int) -> Row:
         return self._rows[row]
 
-    def _row_where(self, matches: Callable[[Row], bool]) -> int | None:
-        """The position of the first loaded row that `matches`, or None."""
-        return next((row for row, item in enumerate(self._rows) if matches(item)), None)
+    def _row_with(self, field: str, value: object) -> int | None:
+        """The position of the first loaded row whose `field` is `value`, or None."""
+        return self._rows.index_of(field, value)
+
+    def _hold(self, rows: Iterable[Row]) -> None:
+        """Hold `rows` instead of the rows held; between beginResetModel and endResetModel."""
+        self._rows.replace(rows)
 
     def _alignment(self, column: Col) -> Qt.AlignmentFlag:
         return RIGHT if column in self._right_aligned else LEFT
