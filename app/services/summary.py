@@ -8,7 +8,8 @@ from datetime import date, datetime, time, timedelta
 from peewee import fn
 
 from app.db.fields import TIMESTAMP_FORMAT
-from app.db.tables import Customer, LegacyPlaceholder, OpenDebt, Operator, Sale
+from app.db.summary_rows import customer_counts, open_book
+from app.db.tables import Operator, Sale
 from app.services.audit import DEFAULT_OPERATOR_ID
 
 
@@ -57,33 +58,21 @@ class SummaryService:
         return SalesSummary(int(count), int(total), int(paid))
 
     def open_debts(self, today: date) -> DebtSummary:
-        count, outstanding = OpenDebt.select(
-            fn.COUNT(OpenDebt.debt_id), fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0)
-        ).scalar(as_tuple=True)
-        overdue_count, overdue = (
-            OpenDebt.select(
-                fn.COUNT(OpenDebt.debt_id), fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0)
-            )
-            .where(OpenDebt.due_date < today.isoformat())
-            .scalar(as_tuple=True)
+        """The open credit book on `today`. Read after every sale and payment, so from the
+        maintained balances and an index of the open debts by due date (app/db/summary_rows.py)
+        instead of every open debt with its payments."""
+        open_count, overdue_count, outstanding, overdue = open_book(today)
+        return DebtSummary(
+            open_count=open_count,
+            outstanding_minor=outstanding,
+            overdue_count=overdue_count,
+            overdue_minor=overdue,
         )
-        return DebtSummary(int(count), int(outstanding), int(overdue_count), int(overdue))
 
     def customers(self) -> CustomerSummary:
-        placeholder = LegacyPlaceholder.select(LegacyPlaceholder.customer)
-        count = (
-            Customer.select().where(~Customer.is_deleted & Customer.id.not_in(placeholder)).count()
+        """Customers, debtors and the legacy queue, from counts and balances the database keeps
+        (app/db/summary_rows.py), not a read of every customer and open debt."""
+        count, owing, waiting_count, waiting = customer_counts()
+        return CustomerSummary(
+            count=count, owing_count=owing, waiting_count=waiting_count, waiting_minor=waiting
         )
-        owing = (
-            OpenDebt.select(fn.COUNT(fn.DISTINCT(OpenDebt.customer_id)))
-            .where(OpenDebt.customer_id.not_in(placeholder))
-            .scalar()
-        )
-        waiting_count, waiting = (
-            OpenDebt.select(
-                fn.COUNT(OpenDebt.debt_id), fn.COALESCE(fn.SUM(OpenDebt.outstanding), 0)
-            )
-            .where(OpenDebt.customer_id.in_(placeholder))
-            .scalar(as_tuple=True)
-        )
-        return CustomerSummary(int(count), int(owing), int(waiting_count), int(waiting))
