@@ -381,10 +381,16 @@ class Migrator:
         if not todo:
             return MigrationReport(path, state.version, state.version, (), None)
         back_up = back_up and not state.is_new
-        if not state.is_new:
-            self._preflight(state)
         try:
             with _Heartbeat(progress) as heartbeat:
+                if not state.is_new:
+                    # The whole-file check takes seconds on a big shop: news meanwhile too.
+                    heartbeat.announce(
+                        int(back_up),
+                        _step_count(todo, back_up=back_up),
+                        "Checking the database before the upgrade",
+                    )
+                    self._preflight(state)
                 backup_path, steps = self._upgrade_steps(
                     path, state, todo, heartbeat, back_up=back_up
                 )
@@ -407,7 +413,7 @@ class Migrator:
         *,
         back_up: bool,
     ) -> tuple[Path | None, tuple[AppliedStep, ...]]:
-        total = len(todo) + 1 + int(back_up)
+        total = _step_count(todo, back_up=back_up)
         backup_path = None
         if back_up:
             heartbeat.announce(1, total, "Backing up the database before the upgrade")
@@ -447,6 +453,7 @@ class Migrator:
         try:
             self._check_room(state)
             with open_read_only(state.path) as conn:
+                _speed_up(conn)
                 # quick_check (done by inspect) skips index/table agreement; an upgrade
                 # rewrites tables, so it gets the full check, once.
                 damage = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
@@ -646,6 +653,11 @@ class Migrator:
             return schema_fingerprint(conn)
         finally:
             conn.close()
+
+
+def _step_count(todo: list[MigrationFile], *, back_up: bool) -> int:
+    """The steps progress counts: the backup, each migration, writing the result to disk."""
+    return int(back_up) + len(todo) + 1
 
 
 def _speed_up(conn: sqlite3.Connection) -> None:

@@ -31,11 +31,23 @@ def normalize_phone(typed: str | None, region: str | None = None) -> str | None:
     the library does not know as valid keeps its digits (and a leading `+`), so two typings of
     it still agree once separators are gone.
     """
+    compact = compact_phone(typed)
+    return None if compact is None else stored_phone(compact, region)
+
+
+def compact_phone(typed: str | None) -> str | None:
+    """A typed phone's digits (and a leading `+`) without separators, or None when too few
+    to be a number: typings that agree here have the same stored form."""
     if typed is None:
         return None
     compact = _SEPARATORS.sub("", _ascii_digits(unicodedata.normalize("NFKC", typed)))
     if not _DIALLABLE.fullmatch(compact) or len(compact.lstrip("+")) < MIN_DIGITS:
         return None
+    return compact
+
+
+def stored_phone(compact: str, region: str | None) -> str:
+    """The stored form of a `compact_phone` result (see `normalize_phone`)."""
     known_region = region.upper() if region else None
     if not compact.startswith("+") and known_region is None:
         return compact
