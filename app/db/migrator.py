@@ -225,8 +225,12 @@ class Migrator:
 
     # ----- looking without touching -------------------------------------------------------
 
-    def inspect(self, path: Path) -> DatabaseState:
-        """What version the file is at, refusing files it must not upgrade. Writes nothing."""
+    def inspect(self, path: Path, *, check_pages: bool = True) -> DatabaseState:
+        """What version the file is at, refusing files it must not upgrade. Writes nothing.
+
+        `check_pages=False` leaves out `quick_check`, for a caller that checks the whole file
+        next anyway (an upgrade's preflight runs `integrity_check`, which covers it).
+        """
         migrations = self.migrations
         try:
             if not path.exists() or path.stat().st_size == 0:
@@ -235,7 +239,7 @@ class Migrator:
                 raise _refuse(f"{path} is a folder, not a database file.")
             size = path.stat().st_size
             with open_read_only(path) as conn:
-                return self._inspect_open(path, conn, size, migrations)
+                return self._inspect_open(path, conn, size, migrations, check_pages=check_pages)
         except sqlite3.Error as error:
             if is_damaged_file_error(error) or is_undecodable_text_error(error):
                 raise _refuse(
@@ -249,7 +253,13 @@ class Migrator:
             ) from error
 
     def _inspect_open(
-        self, path: Path, conn: sqlite3.Connection, size: int, migrations: list[MigrationFile]
+        self,
+        path: Path,
+        conn: sqlite3.Connection,
+        size: int,
+        migrations: list[MigrationFile],
+        *,
+        check_pages: bool,
     ) -> DatabaseState:
         application_id = conn.execute("PRAGMA application_id").fetchone()[0]
         user_version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -300,7 +310,7 @@ class Migrator:
                     f"that upgraded {path}; this copy of Dukan does not match the file. "
                     "Nothing was changed."
                 )
-        problems = quick_check(conn)
+        problems = quick_check(conn) if check_pages else []
         if problems:
             raise _refuse(
                 f"{path} is damaged: it failed its integrity check "
@@ -366,7 +376,12 @@ class Migrator:
         *,
         back_up: bool,
     ) -> MigrationReport:
-        state = self.inspect(path)
+        # With migrations to apply, the preflight's integrity check reads every page anyway:
+        # 0.6 s of a big shop's upgrade not spent twice. Without, the pages are checked here.
+        state = self.inspect(path, check_pages=False)
+        todo = self.pending(state, target)
+        if not todo and not state.is_new:
+            state = self.inspect(path)
         if state.missing_guards:
             # The schema is not the one the migrations made: another program dropped what
             # keeps sales and payments from being edited. Opening it would hide that.
@@ -376,7 +391,6 @@ class Migrator:
                 "been edited by hand. Nothing was changed. `python -m app check` lists what "
                 "is wrong; restore a backup made by Dukan."
             )
-        todo = self.pending(state, target)
         goal = state.version + len(todo)
         if not todo:
             return MigrationReport(path, state.version, state.version, (), None)
