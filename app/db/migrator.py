@@ -468,8 +468,8 @@ class Migrator:
             self._check_room(state)
             with open_read_only(state.path) as conn:
                 _speed_up(conn)
-                # quick_check (done by inspect) skips index/table agreement; an upgrade
-                # rewrites tables, so it gets the full check, once.
+                # The full check, once (inspect left quick_check to it): an upgrade rewrites
+                # tables, so index/table agreement, which quick_check skips, matters too.
                 damage = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
                 # Every migration must leave foreign_key_check empty, so a reference that was
                 # already broken would fail the first one: say so now, with nothing written.
