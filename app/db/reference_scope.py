@@ -48,10 +48,6 @@ class ReferenceScope:
     def attach(self, conn: sqlite3.Connection) -> None:
         conn.set_authorizer(self._authorize)
 
-    @staticmethod
-    def detach(conn: sqlite3.Connection) -> None:
-        conn.set_authorizer(None)
-
     def start(self, conn: sqlite3.Connection) -> None:
         """Forget earlier writes and remember each table's definition as it is now."""
         self._writes = _Writes()

@@ -25,10 +25,15 @@ def dukan_mixed_case(text: Any) -> int:
     return int(isinstance(text, str) and text != text.upper() and text != text.lower())
 
 
+def _region(value: Any) -> str | None:
+    """A region as SQL passes it: NULL, '' or a non-text value mean none."""
+    return value if isinstance(value, str) and value else None
+
+
 def dukan_phone(text: Any, region: Any) -> Any:
     if not isinstance(text, str):
         return None
-    return normalize_phone(text, region if isinstance(region, str) and region else None)
+    return normalize_phone(text, _region(region))
 
 
 def _remembering_dukan_phone() -> Callable[[Any, Any], Any]:
@@ -45,7 +50,7 @@ def _remembering_dukan_phone() -> Callable[[Any, Any], Any]:
         compact = compact_phone(text) if isinstance(text, str) else None
         if compact is None:
             return None
-        return stored(compact, region if isinstance(region, str) and region else None)
+        return stored(compact, _region(region))
 
     return remembering
 
